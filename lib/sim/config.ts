@@ -57,7 +57,13 @@ export function parseDuration(value: number | string): number {
  */
 export function formatDuration(ns: number): string {
   const abs = Math.abs(ns);
-  const [scale, unit] = abs >= 1e9 ? [1e9, "s"] : abs >= 1e6 ? [1e6, "ms"] : abs >= 1e3 ? [1e3, "us"] : [1, "ns"];
+  const [scale, unit] = abs >= 1e9
+    ? [1e9, "s"]
+    : abs >= 1e6
+    ? [1e6, "ms"]
+    : abs >= 1e3
+    ? [1e3, "us"]
+    : [1, "ns"];
   return `${Number((ns / scale).toPrecision(4))}${unit}`;
 }
 
@@ -72,7 +78,7 @@ export const durationNs: z.ZodType<number, number | string> = z.union([z.number(
     } catch {
       ctx.addIssue({
         code: "custom",
-        message: 'expected a duration such as 100ms, 5s, 0.55us, or nanoseconds as a number',
+        message: "expected a duration such as 100ms, 5s, 0.55us, or nanoseconds as a number",
         input: v,
       });
       return z.NEVER;
@@ -98,7 +104,11 @@ export const durationNs: z.ZodType<number, number | string> = z.union([z.number(
  * }
  * ```
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what?: string): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what?: string,
+): z.output<S> {
   const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -120,6 +130,9 @@ function expectedText(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => describeValue(v)).join(", ")}`;
     default:
-      return issue.message.replace(/^Invalid input:\s*expected\s*/i, "").replace(/^Invalid input:?\s*/i, "");
+      return issue.message.replace(/^Invalid input:\s*expected\s*/i, "").replace(
+        /^Invalid input:?\s*/i,
+        "",
+      );
   }
 }

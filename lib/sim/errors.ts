@@ -85,8 +85,12 @@ export function assert(
 /** A compact, one-line rendering of a value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
+  }
+  if (typeof value === "number" || typeof value === "boolean" || value === null) {
+    return String(value);
+  }
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === "object") {
     const text = safeJson(value);

@@ -140,9 +140,12 @@ export class UnhandledFailureError extends Error {
   readonly event: SimEvent<unknown>;
   constructor(event: SimEvent<unknown>, seed: number, nowNs: number) {
     const cause = event.error instanceof Error ? event.error.message : String(event.error);
-    super(`${event.describe()} failed at t=${nowNs}ns (seed ${seed}) and nobody handled it: ${cause}`, {
-      cause: event.error,
-    });
+    super(
+      `${event.describe()} failed at t=${nowNs}ns (seed ${seed}) and nobody handled it: ${cause}`,
+      {
+        cause: event.error,
+      },
+    );
     this.name = "UnhandledFailureError";
     this.event = event;
   }

@@ -2,7 +2,7 @@
  * The pending-event set of the engine: a binary min-heap on typed arrays, ordered by
  * (time, insertion sequence), so that events at the same virtual time run first-in first-out.
  *
- * Each entry carries a handler function, an argument and a numeric tag. Keys live in `Float64Array`s
+ * Each entry carries a handler function and an argument. Keys live in `Float64Array`s
  * (integer nanoseconds and sequence numbers are exact up to 2^53); handlers and arguments live in
  * plain arrays indexed by a recycled slot number, so the heap moves only numbers. The capacity grows
  * by doubling up to `maxSize` entries; reaching that bound throws, naming the bound.
@@ -10,9 +10,9 @@
  * @module
  */
 
-/** A queued callback: receives its argument and its numeric tag. */
+/** A queued callback: receives its argument and the entry's sequence number (its handle). */
 // deno-lint-ignore no-explicit-any
-export type Handler = (arg: any, tag: number) => void;
+export type Handler = (arg: any, seq: number) => void;
 
 /**
  * Binary heap of timed callbacks.
@@ -25,7 +25,7 @@ export type Handler = (arg: any, tag: number) => void;
  * q.push(5, (s: string) => seen.push(s), "b");
  * q.push(1, (s: string) => seen.push(s), "a");
  * q.push(5, (s: string) => seen.push(s), "c");
- * while (q.size > 0) { q.pop(); q.poppedFn!(q.poppedArg, q.poppedTag); }
+ * while (q.pop()) q.poppedFn!(q.poppedArg, q.poppedSeq);
  * if (seen.join("") !== "abc") throw new Error(seen.join(""));
  * ```
  */
@@ -38,8 +38,6 @@ export class EventQueue {
   poppedFn: Handler | undefined = undefined;
   /** Argument of the entry removed by the last {@linkcode pop}. */
   poppedArg: unknown = undefined;
-  /** Tag of the entry removed by the last {@linkcode pop}. */
-  poppedTag = 0;
   /** Sequence number of the entry removed by the last {@linkcode pop}. */
   poppedSeq = 0;
 
@@ -48,7 +46,6 @@ export class EventQueue {
   #slot: Int32Array;
   #fn: (Handler | undefined)[] = [];
   #arg: unknown[] = [];
-  #tag: Float64Array;
   #free: Int32Array;
   #freeTop = 0;
   #nextSlot = 0;
@@ -66,7 +63,6 @@ export class EventQueue {
     this.#time = new Float64Array(this.#capacity);
     this.#seq = new Float64Array(this.#capacity);
     this.#slot = new Int32Array(this.#capacity);
-    this.#tag = new Float64Array(this.#capacity);
     this.#free = new Int32Array(this.#capacity);
   }
 
@@ -81,12 +77,11 @@ export class EventQueue {
   }
 
   /** Adds an entry; returns its sequence number (unique for the life of the queue). */
-  push(time: number, fn: Handler, arg: unknown, tag = 0): number {
+  push(time: number, fn: Handler, arg: unknown): number {
     if (this.size === this.#capacity) this.#grow();
     const slot = this.#freeTop > 0 ? this.#free[--this.#freeTop]! : this.#nextSlot++;
     this.#fn[slot] = fn;
     this.#arg[slot] = arg;
-    this.#tag[slot] = tag;
     const seq = this.#nextSeq++;
     const times = this.#time, seqs = this.#seq, slots = this.#slot;
     let i = this.size++;
@@ -110,15 +105,23 @@ export class EventQueue {
    * Returns false when the queue is empty.
    */
   pop(): boolean {
+    return this.popUntil(Infinity);
+  }
+
+  /**
+   * Like {@linkcode pop}, but only if the earliest entry's time is <= `limit`; returns whether an
+   * entry was removed.
+   */
+  popUntil(limit: number): boolean {
     if (this.size === 0) return false;
     const times = this.#time, seqs = this.#seq, slots = this.#slot;
+    const t0 = times[0]!;
+    if (t0 > limit) return false;
     const slot = slots[0]!;
-    this.poppedTime = times[0]!;
+    this.poppedTime = t0;
     this.poppedSeq = seqs[0]!;
     this.poppedFn = this.#fn[slot];
     this.poppedArg = this.#arg[slot];
-    this.poppedTag = this.#tag[slot]!;
-    this.#fn[slot] = undefined;
     this.#arg[slot] = undefined;
     this.#free[this.#freeTop++] = slot;
     const n = --this.size;
@@ -177,7 +180,6 @@ export class EventQueue {
     };
     this.#time = grow(this.#time, (n) => new Float64Array(n));
     this.#seq = grow(this.#seq, (n) => new Float64Array(n));
-    this.#tag = grow(this.#tag, (n) => new Float64Array(n));
     this.#slot = grow(this.#slot, (n) => new Int32Array(n));
     this.#free = grow(this.#free, (n) => new Int32Array(n));
     this.#capacity = cap;

@@ -75,7 +75,9 @@ export class Prng {
   /** An independent stream named `name`; the same (seed, path, name) always gives the same stream. */
   fork(name: string): Prng {
     if (name.length === 0 || name.includes("/")) {
-      throw new RangeError(`fork name: got ${JSON.stringify(name)}, expected a non-empty name without "/"`);
+      throw new RangeError(
+        `fork name: got ${JSON.stringify(name)}, expected a non-empty name without "/"`,
+      );
     }
     return new Prng(this.seed, `${this.path}/${name}`);
   }

@@ -28,7 +28,9 @@ export class Interrupt extends Error {
   /** Why the process was interrupted (any value). */
   override readonly cause: unknown;
   constructor(cause: unknown) {
-    super(`interrupted: ${typeof cause === "string" ? cause : JSON.stringify(cause) ?? String(cause)}`);
+    super(
+      `interrupted: ${typeof cause === "string" ? cause : JSON.stringify(cause) ?? String(cause)}`,
+    );
     this.name = "Interrupt";
     this.cause = cause;
   }
@@ -61,7 +63,7 @@ export class Process<R = unknown> extends SimEvent<R> {
   /** Name used in traces and error messages. */
   readonly name: string;
   _gen: ProcessBody<R>;
-  _epoch = 0;
+  _wake = -1;
   _target: SimEvent<unknown> | null = null;
   _interrupts: Interrupt[] = [];
   _interruptPending = false;
@@ -107,7 +109,7 @@ export class Process<R = unknown> extends SimEvent<R> {
   }
 
   _detach(): void {
-    this._epoch++;
+    this._wake = -1;
     const t = this._target;
     this._target = null;
     if (t && t.offDone(this._onEvent) && t._callbacks?.length === 0) t._abandoned();
@@ -136,7 +138,7 @@ export class Process<R = unknown> extends SimEvent<R> {
             [send, err, isThrow] = [undefined, badYield(this, y), true];
             continue;
           }
-          sim.schedule(sim.now + y, wakeAfterDelay, this, ++this._epoch);
+          this._wake = sim.schedule(sim.now + y, wakeAfterDelay, this);
           return;
         }
         if (!(y instanceof SimEvent)) {
@@ -150,7 +152,9 @@ export class Process<R = unknown> extends SimEvent<R> {
         }
         [send, err, isThrow] = [y._value, y._error, !y.ok];
       }
-      this.fail(new RangeError(`${this.describe()} resumed ${MAX_IMMEDIATE_RESUMES} times without waiting`));
+      this.fail(
+        new RangeError(`${this.describe()} resumed ${MAX_IMMEDIATE_RESUMES} times without waiting`),
+      );
     } finally {
       sim.activeProcess = prev;
       if (this._interrupts.length > 0 && !this._interruptPending && this.isAlive) {
@@ -173,8 +177,10 @@ function startProcess(p: Process<unknown>): void {
   p._step(undefined, undefined, false);
 }
 
-function wakeAfterDelay(p: Process<unknown>, epoch: number): void {
-  if (p._epoch === epoch && p.isAlive) p._step(undefined, undefined, false);
+function wakeAfterDelay(p: Process<unknown>, handle: number): void {
+  if (p._wake !== handle) return;
+  p._wake = -1;
+  p._step(undefined, undefined, false);
 }
 
 function deliverInterrupt(p: Process<unknown>): void {

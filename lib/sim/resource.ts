@@ -118,7 +118,9 @@ export class Resource {
       this.#grant(req);
     } else {
       if (this.#waiters.length >= this.maxWaiters) {
-        throw new RangeError(`${this.name}: more than ${this.maxWaiters} waiters (raise maxWaiters)`);
+        throw new RangeError(
+          `${this.name}: more than ${this.maxWaiters} waiters (raise maxWaiters)`,
+        );
       }
       this.#waiters.push(req);
     }
@@ -135,7 +137,9 @@ export class Resource {
 
   /** Releases a granted unit, or withdraws a request not granted yet. Releasing twice throws. */
   release(req: Request): void {
-    if (req.resource !== this) throw new Error(`release: the request belongs to ${req.resource.name}`);
+    if (req.resource !== this) {
+      throw new Error(`release: the request belongs to ${req.resource.name}`);
+    }
     if (req.released) throw new Error(`${this.name}: request released twice`);
     req.released = true;
     if (!req.granted) {
@@ -144,7 +148,9 @@ export class Resource {
     }
     this.#account();
     this.inUse--;
-    while (this.inUse < this.capacity && this.#waiters.length > 0) this.#grant(this.#waiters.shift()!);
+    while (this.inUse < this.capacity && this.#waiters.length > 0) {
+      this.#grant(this.#waiters.shift()!);
+    }
   }
 
   #grant(req: Request): void {

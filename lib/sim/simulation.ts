@@ -6,7 +6,7 @@
  * at the same time run in the order they were scheduled. One seed drives the run: subsystems draw
  * from `sim.prng.fork("name")`; nothing here reads the wall clock.
  *
- * Hot paths use callbacks (`schedule`/`after`: a function, an argument and a numeric tag, with no
+ * Hot paths use callbacks (`schedule`/`after`: a function and an argument, with no
  * allocation); model logic reads best as generator processes (`process(function* () {...})`).
  *
  * @module
@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { parseConfig } from "./config.ts";
 import { SimAssertionError } from "./errors.ts";
-import { type Handler, EventQueue } from "./event_queue.ts";
+import { EventQueue, type Handler } from "./event_queue.ts";
 import { type EventCallback, SimEvent, UnhandledFailureError } from "./event.ts";
 import { Process, type ProcessBody } from "./process.ts";
 import { Prng } from "./prng.ts";
@@ -113,19 +113,19 @@ export class Simulation {
   }
 
   /**
-   * Calls `fn(arg, tag)` at absolute time `timeNs` (>= now, integer). Returns a handle for
-   * {@linkcode cancel}.
+   * Calls `fn(arg, handle)` at absolute time `timeNs` (>= now, integer). Returns the handle, for
+   * {@linkcode cancel}; handles increase with every call.
    */
-  schedule<A>(timeNs: number, fn: (arg: A, tag: number) => void, arg?: A, tag = 0): number {
+  schedule<A>(timeNs: number, fn: (arg: A, handle: number) => void, arg?: A): number {
     if (!(timeNs >= this.#now) || timeNs !== Math.floor(timeNs)) this.#badTime(timeNs);
-    return this.#queue.push(timeNs, fn as Handler, arg, tag);
+    return this.#queue.push(timeNs, fn as Handler, arg);
   }
 
-  /** Calls `fn(arg, tag)` after `delayNs` (integer, >= 0). Returns a handle for {@linkcode cancel}. */
-  after<A>(delayNs: number, fn: (arg: A, tag: number) => void, arg?: A, tag = 0): number {
+  /** Calls `fn(arg, handle)` after `delayNs` (integer, >= 0). Returns the handle. */
+  after<A>(delayNs: number, fn: (arg: A, handle: number) => void, arg?: A): number {
     const t = this.#now + delayNs;
     if (!(delayNs >= 0) || t !== Math.floor(t)) this.#badTime(t);
-    return this.#queue.push(t, fn as Handler, arg, tag);
+    return this.#queue.push(t, fn as Handler, arg);
   }
 
   /** Cancels a scheduled callback by its handle; cancelling twice or after it ran is harmless. */
@@ -201,20 +201,19 @@ export class Simulation {
     let n = 0;
     let stoppedBy: RunSummary["stoppedBy"] = "empty";
     try {
-      while (q.size > 0) {
+      for (;;) {
         if (n >= max) {
-          stoppedBy = "maxEvents";
+          stoppedBy = q.size > 0 ? "maxEvents" : "empty";
           break;
         }
-        if (q.peekTime() > until) {
-          stoppedBy = "until";
+        if (!q.popUntil(until)) {
+          stoppedBy = q.size > 0 ? "until" : "empty";
           break;
         }
-        q.pop();
         if (cancelled.size > 0 && cancelled.delete(q.poppedSeq)) continue;
         this.#now = q.poppedTime;
         n++;
-        q.poppedFn!(q.poppedArg, q.poppedTag);
+        q.poppedFn!(q.poppedArg, q.poppedSeq);
       }
     } catch (e) {
       this.#events += n;

@@ -147,7 +147,11 @@ export class Store<T> {
   }
 
   #admitPuts(): void {
-    for (let p = this.#puts.peek(); p && this.used + p.size <= this.capacity; p = this.#puts.peek()) {
+    for (
+      let p = this.#puts.peek();
+      p && this.used + p.size <= this.capacity;
+      p = this.#puts.peek()
+    ) {
       this.#puts.shift();
       this.stallNs += this.sim.now - p.sinceNs;
       this.#store(p.item, p.size);
@@ -157,7 +161,9 @@ export class Store<T> {
 
   #checkSize(size: number): void {
     if (!Number.isInteger(size) || size < 1 || size > this.capacity) {
-      throw new RangeError(`${this.name}: item size ${size} must be an integer in [1, ${this.capacity}]`);
+      throw new RangeError(
+        `${this.name}: item size ${size} must be an integer in [1, ${this.capacity}]`,
+      );
     }
   }
 

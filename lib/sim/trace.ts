@@ -87,7 +87,9 @@ export class Trace {
     fields: Readonly<Record<string, unknown>> = EMPTY,
   ): void {
     this.count++;
-    this.#absorb(`${timeNs}|${component}|${kind}|${fields === EMPTY ? "" : JSON.stringify(fields)}\n`);
+    this.#absorb(
+      `${timeNs}|${component}|${kind}|${fields === EMPTY ? "" : JSON.stringify(fields)}\n`,
+    );
     const needRecord = this.#window > 0 || this.#subscribers.length > 0;
     if (!needRecord) return;
     const rec: TraceRecord = { timeNs, component, kind, fields };

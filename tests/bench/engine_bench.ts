@@ -129,4 +129,6 @@ export function run(opts: { quick: boolean }): Record<string, Record<string, num
   };
 }
 
-if (import.meta.main) console.log(JSON.stringify(run({ quick: Deno.args.includes("--quick") }), null, 2));
+if (import.meta.main) {
+  console.log(JSON.stringify(run({ quick: Deno.args.includes("--quick") }), null, 2));
+}
