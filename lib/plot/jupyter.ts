@@ -25,7 +25,12 @@ interface JupyterNs {
 }
 
 function jupyterNs(): JupyterNs | undefined {
-  const ns = (Deno as unknown as { jupyter?: Partial<JupyterNs> }).jupyter;
+  let ns: Partial<JupyterNs> | undefined;
+  try {
+    ns = (Deno as unknown as { jupyter?: Partial<JupyterNs> }).jupyter;
+  } catch {
+    return undefined; // Deno 2.x throws on access outside `deno jupyter`
+  }
   return ns && typeof ns.broadcast === "function" ? ns as JupyterNs : undefined;
 }
 
@@ -94,5 +99,8 @@ export async function updateDisplay(displayId: string, bundle: MimeBundle): Prom
  * ```
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
 }
