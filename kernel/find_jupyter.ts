@@ -1,0 +1,82 @@
+/**
+ * Locating the Jupyter installation ftlab drives.
+ *
+ * ftlab installs nothing by itself: when Jupyter is missing it says which command installs it
+ * (Debian packages, see reference/toolchain.md) and the caller exits with status 2.
+ *
+ * @module
+ */
+
+/** The Python that has Debian's Jupyter modules (the first `python3` on PATH may not). */
+export const DEFAULT_PYTHON = "/usr/bin/python3";
+
+/** The Debian packages that provide the Jupyter server, classic notebook and nbconvert. */
+export const JUPYTER_PACKAGES = [
+  "jupyter-server",
+  "jupyter-notebook",
+  "jupyter-client",
+  "jupyter-nbconvert",
+  "python3-nbclient",
+] as const;
+
+/**
+ * The exact command that installs Jupyter, with `sudo` unless running as root.
+ *
+ * @example
+ * ```ts
+ * import { installCommand } from "./find_jupyter.ts";
+ * if (!installCommand(0).startsWith("apt-get install -y jupyter-server")) throw new Error();
+ * if (!installCommand(1000).startsWith("sudo apt-get")) throw new Error();
+ * ```
+ */
+export function installCommand(uid: number | null = Deno.uid()): string {
+  const cmd = `apt-get install -y ${JUPYTER_PACKAGES.join(" ")}`;
+  return uid === 0 ? cmd : `sudo ${cmd}`;
+}
+
+/** Thrown when the Jupyter modules a command needs are not importable. */
+export class JupyterMissingError extends Error {
+  /** The Python modules that failed to import. */
+  readonly modules: readonly string[];
+  /** @param modules the modules that are missing */
+  constructor(modules: readonly string[], python: string) {
+    super(
+      `Jupyter is not installed (${python} cannot import ${modules.join(", ")}); ` +
+        `install it with: ${installCommand()}`,
+    );
+    this.name = "JupyterMissingError";
+    this.modules = modules;
+  }
+}
+
+/**
+ * Checks that `python` can import every module in `modules`; throws
+ * {@linkcode JupyterMissingError} otherwise (also when `python` itself is missing).
+ *
+ * @example
+ * ```ts
+ * import { JupyterMissingError, requireJupyter } from "./find_jupyter.ts";
+ * try {
+ *   await requireJupyter(["jupyter_server"], "/nonexistent/python3");
+ *   throw new Error("accepted");
+ * } catch (e) {
+ *   if (!(e instanceof JupyterMissingError)) throw e;
+ * }
+ * ```
+ */
+export async function requireJupyter(
+  modules: readonly string[],
+  python: string = DEFAULT_PYTHON,
+): Promise<void> {
+  const script = modules.map((m) => `import ${m}`).join("; ");
+  try {
+    const out = await new Deno.Command(python, {
+      args: ["-c", script],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (out.success) return;
+  } catch { /* python missing */ }
+  throw new JupyterMissingError(modules, python);
+}
