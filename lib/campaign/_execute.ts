@@ -1,0 +1,63 @@
+/**
+ * Private: runs one trial function and turns its result or exception into an outcome. Shared by
+ * the in-process executor and the worker script, so that both write the same bytes.
+ *
+ * @module
+ */
+import { ConfigError } from "../sim/errors.ts";
+import type { Params, TrialFn, TrialRef } from "./spec.ts";
+
+/** What one trial produced: its record as JSON text, or its error. */
+export type Outcome =
+  | { ok: true; json: string }
+  | { ok: false; error: string; stack: string | undefined };
+
+/** Runs `fn(params, seed)` on a private copy of the params; never throws. */
+export async function executeTrial(
+  fn: TrialFn,
+  params: Readonly<Params>,
+  seed: number,
+): Promise<Outcome> {
+  try {
+    const record = await fn(structuredClone(params) as Params, seed);
+    const json = JSON.stringify(record);
+    if (json === undefined) {
+      throw new TypeError(`trial returned ${typeof record}; expected a JSON-able record`);
+    }
+    return { ok: true, json };
+  } catch (err) {
+    return {
+      ok: false,
+      error: errorMessage(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    };
+  }
+}
+
+/** `Name: message` of an error, without the stack (stacks hold machine-specific paths). */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return `thrown value: ${String(err)}`;
+}
+
+/** Imports the trial function named by `ref`; a ConfigError naming the field when that fails. */
+export async function importTrial(ref: TrialRef): Promise<TrialFn> {
+  let module: Record<string, unknown>;
+  try {
+    module = await import(ref.module);
+  } catch (err) {
+    throw new ConfigError(
+      "trial.module",
+      ref.module,
+      `an importable module (${errorMessage(err)})`,
+    );
+  }
+  const fn = module[ref.export];
+  if (typeof fn === "function") return fn as TrialFn;
+  const found = Object.keys(module).filter((k) => typeof module[k] === "function");
+  throw new ConfigError(
+    "trial.export",
+    ref.export,
+    `the name of a function exported by ${ref.module} (found: ${found.join(", ") || "none"})`,
+  );
+}
