@@ -58,7 +58,8 @@ export class EventQueue {
    * @param maxSize hard bound on pending entries; a push beyond it throws.
    */
   constructor(initialCapacity = 1024, maxSize = 1 << 26) {
-    this.#capacity = Math.max(16, initialCapacity);
+    // Never allocate past the bound: #grow() only checks it once the array is full.
+    this.#capacity = Math.min(Math.max(16, initialCapacity), maxSize);
     this.#maxSize = maxSize;
     this.#time = new Float64Array(this.#capacity);
     this.#seq = new Float64Array(this.#capacity);
