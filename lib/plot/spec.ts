@@ -148,6 +148,8 @@ export interface Annotation {
   x: Datum;
   y: Datum;
   showarrow?: boolean;
+  /** Vertical offset in pixels. */
+  yshift?: number;
   textangle?: number;
   xanchor?: "auto" | "left" | "center" | "right";
   yanchor?: "auto" | "top" | "middle" | "bottom";

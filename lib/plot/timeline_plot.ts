@@ -66,7 +66,7 @@ export type TimelineOptions = z.input<typeof optionsSchema>;
 export const STATE_COLORS: Readonly<Record<string, string>> = {
   up: "#4c9a2a",
   running: "#4c9a2a",
-  primary: "#4c9a2a",
+  primary: "#1f6f3f",
   secondary: "#8fc06f",
   halted: "#e0a526",
   suspended: "#e0a526",
@@ -117,7 +117,8 @@ export function timelinePlot(data: TimelineData, options: TimelineOptions = {}):
     d.throughput ? o.throughputTitle : undefined,
   );
   layout.shapes = (d.events ?? []).map((e) => eventLine(toUnit(e.tNs, unit), e.color));
-  if (o.eventLabels) layout.annotations = (d.events ?? []).map((e) => eventLabel(e, unit));
+  const rangeNs = allTimes(d).reduce((a, b) => Math.max(a, b), 1);
+  if (o.eventLabels) addEventLabels(layout, d.events ?? [], unit, rangeNs);
   return new Figure({ data: traces, layout, config: baseConfig() });
 }
 
@@ -192,7 +193,7 @@ function timelineLayout(
   if (split) {
     layout.yaxis2 = axis(throughputTitle, { domain: [0, 0.32], anchor: "x", rangemode: "tozero" });
   }
-  layout.legend = { orientation: "h", x: 0, y: -0.12, yanchor: "top", title: { text: "state" } };
+  layout.legend = { traceorder: "normal", title: { text: "state" } };
   return layout;
 }
 
@@ -210,8 +211,35 @@ function eventLine(x: number, color: string | undefined): Shape {
   };
 }
 
-function eventLabel(e: { tNs: number; label: string }, unit: TimeUnit): Annotation {
+/** Labels closer than this fraction of the time range go on separate rows. */
+const LABEL_GAP = 0.15;
+/** Bound on label rows; further crowded labels share the last row. */
+const MAX_LABEL_ROWS = 4;
+const LABEL_ROW_PX = 16;
+
+function addEventLabels(
+  layout: Layout,
+  events: Parsed["events"] & object,
+  unit: TimeUnit,
+  rangeNs: number,
+): void {
+  const sorted = [...events].sort((a, b) => a.tNs - b.tNs);
+  const span = rangeNs * LABEL_GAP;
+  const rowEnds: number[] = [];
+  layout.annotations = sorted.map((e) => {
+    let row = rowEnds.findIndex((end) => e.tNs - end >= span);
+    if (row < 0) row = Math.min(rowEnds.length, MAX_LABEL_ROWS - 1);
+    rowEnds[row] = e.tNs;
+    return eventLabel(e, unit, row);
+  });
+  const margin = layout.margin ?? {};
+  margin.t = (margin.t ?? 30) + LABEL_ROW_PX * rowEnds.length;
+  layout.margin = margin;
+}
+
+function eventLabel(e: { tNs: number; label: string }, unit: TimeUnit, row: number): Annotation {
   return {
+    yshift: row * LABEL_ROW_PX,
     text: e.label,
     hovertext: `${e.label} at ${toUnit(e.tNs, unit)} ${unit.label}`,
     xref: "x",
