@@ -134,7 +134,8 @@ export class Process<R = unknown> extends SimEvent<R> {
         }
         const y = r.value;
         if (typeof y === "number") {
-          if (!(y >= 0) || y !== Math.floor(y)) {
+          // `y <= MAX_SAFE_INTEGER` rejects Infinity, which would otherwise reach schedule().
+          if (!(y >= 0 && y <= Number.MAX_SAFE_INTEGER) || y !== Math.floor(y)) {
             [send, err, isThrow] = [undefined, badYield(this, y), true];
             continue;
           }

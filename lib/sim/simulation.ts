@@ -20,6 +20,9 @@ import { Process, type ProcessBody } from "./process.ts";
 import { Prng } from "./prng.ts";
 import { Trace } from "./trace.ts";
 
+/** Latest schedulable time: integer nanoseconds are exact below 2^53 (DESIGN.md). */
+const MAX_TIME_NS = Number.MAX_SAFE_INTEGER;
+
 /** zod schema of {@linkcode SimOptions}. */
 export const simOptionsSchema = z.object({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -117,14 +120,17 @@ export class Simulation {
    * {@linkcode cancel}; handles increase with every call.
    */
   schedule<A>(timeNs: number, fn: (arg: A, handle: number) => void, arg?: A): number {
-    if (!(timeNs >= this.#now) || timeNs !== Math.floor(timeNs)) this.#badTime(timeNs);
+    // The upper bound also rejects Infinity, which passes the floor test; beyond 2^53 ns is inexact.
+    if (!(timeNs >= this.#now && timeNs <= MAX_TIME_NS) || timeNs !== Math.floor(timeNs)) {
+      this.#badTime(timeNs);
+    }
     return this.#queue.push(timeNs, fn as Handler, arg);
   }
 
   /** Calls `fn(arg, handle)` after `delayNs` (integer, >= 0). Returns the handle. */
   after<A>(delayNs: number, fn: (arg: A, handle: number) => void, arg?: A): number {
     const t = this.#now + delayNs;
-    if (!(delayNs >= 0) || t !== Math.floor(t)) this.#badTime(t);
+    if (!(delayNs >= 0 && t <= MAX_TIME_NS) || t !== Math.floor(t)) this.#badTime(t);
     return this.#queue.push(t, fn as Handler, arg);
   }
 
@@ -196,7 +202,8 @@ export class Simulation {
   run(options: RunOptions = {}): RunSummary {
     const until = options.untilNs ?? Infinity;
     const max = options.maxEvents ?? Infinity;
-    if (until < this.#now) this.#badTime(until);
+    // Negated so that NaN is rejected too (it would pop every entry and set the clock to NaN).
+    if (!(until >= this.#now)) this.#badTime(until);
     const q = this.#queue, cancelled = this.#cancelled;
     let n = 0;
     let stoppedBy: RunSummary["stoppedBy"] = "empty";
