@@ -43,7 +43,9 @@ export class Request extends SimEvent<Request> {
   }
 
   override _abandoned(): void {
-    if (!this.granted && !this.released) this.resource.release(this);
+    // Only reached before the request event was processed, so its waiter never saw a grant made
+    // at this instant: give that unit back too, or it would stay allocated to nobody.
+    if (!this.released) this.resource.release(this);
   }
 }
 
