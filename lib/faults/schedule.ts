@@ -172,7 +172,11 @@ export class FaultSchedule {
       try {
         check();
       } catch (e) {
-        throw new ConfigError(`faults.${index}.${field}`, value, (e as Error).message);
+        throw new ConfigError(
+          `faults.${index}.${field}`,
+          value,
+          (e as Error).message.replace(/^.*?expected /, ""),
+        );
       }
     };
     if (spec.kind === "fail-stop") at("target", spec.target, () => m.health(spec.target));

@@ -107,8 +107,29 @@ function rate(fn: () => number): { perSec: number; count: number; seconds: numbe
   return { perSec: count / seconds, count, seconds };
 }
 
+/**
+ * PHOLD on SimPy 3 (Debian python3-simpy3) in a subprocess, for the same-run comparison; NaN when
+ * SimPy is not installed (`deno task setup` installs it).
+ */
+export async function pholdSimpy(endTime: number): Promise<number> {
+  const script = new URL("./phold_simpy.py", import.meta.url).pathname;
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: [script, String(endTime)],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (!out.success) return NaN;
+    return JSON.parse(new TextDecoder().decode(out.stdout)).eventsPerSec;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Runs the engine benchmarks; `quick` shortens them for smoke tests. */
-export function run(opts: { quick: boolean }): Record<string, Record<string, number>> {
+export async function run(
+  opts: { quick: boolean },
+): Promise<Record<string, Record<string, number>>> {
   const end = opts.quick ? 11 : PHOLD.endTime;
   const customers = opts.quick ? 20_000 : 200_000;
   // Warm both loops up, then alternate them so machine noise hits both alike.
@@ -116,7 +137,10 @@ export function run(opts: { quick: boolean }): Record<string, Record<string, num
   pholdBaseline(99, 5);
   const e1 = rate(() => pholdEngine(1, end)), b1 = rate(() => pholdBaseline(1, end));
   const e2 = rate(() => pholdEngine(2, end)), b2 = rate(() => pholdBaseline(2, end));
-  const eng = Math.max(e1.perSec, e2.perSec), base = Math.max(b1.perSec, b2.perSec);
+  const e3 = rate(() => pholdEngine(3, end)), b3 = rate(() => pholdBaseline(3, end));
+  const eng = Math.max(e1.perSec, e2.perSec, e3.perSec);
+  const base = Math.max(b1.perSec, b2.perSec, b3.perSec);
+  const simpy = await pholdSimpy(opts.quick ? 5 : 22);
   mm1(99, 2_000);
   let sojourn = 0;
   const m = rate(() => {
@@ -124,7 +148,14 @@ export function run(opts: { quick: boolean }): Record<string, Record<string, num
     return customers;
   });
   return {
-    phold: { eventsPerSec: eng, baselineEventsPerSec: base, ratio: eng / base, events: e1.count },
+    phold: {
+      eventsPerSec: eng,
+      baselineEventsPerSec: base,
+      simpyEventsPerSec: simpy,
+      ratio: eng / base,
+      vsSimpy: eng / simpy,
+      events: e1.count,
+    },
     mm1: { customersPerSec: m.perSec, meanTimeInSystem: sojourn, theory: 10 },
   };
 }

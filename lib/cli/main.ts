@@ -1,0 +1,58 @@
+/**
+ * The `ftlab` command (`deno task ftlab <command>`; DESIGN.md, "The command line").
+ *
+ * Commands: setup, bench, run, campaign, notebooks, swarm, repro. User errors (a missing file,
+ * invalid JSON, a schema violation, a bad flag) print one line and exit with status 2; nothing
+ * else prints a stack trace unless it is a bug.
+ *
+ * @module
+ */
+import { isUserError } from "./_input.ts";
+
+/** Usage text. */
+export const USAGE = `usage: deno task ftlab <command> [options]
+
+commands:
+  setup                                   install the Debian packages ftlab needs (as root)
+  bench [--json] [--quick] [names...]     engine and end-to-end benchmarks
+  run <scenario.json> [--seed N] [--json] one machine scenario: metrics, outcome, digest
+  campaign <campaign.json> --out FILE [--workers N] [--shard K/N] [--resume] [--replay I]
+  campaign merge <shards...> --out FILE   merge shard results into the single-machine file
+  notebooks [paths...] [--out DIR] [--param k=v] [--check]
+                                          run notebooks headlessly, export HTML, SVG and PNG
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  setup: async () => (await import("./setup.ts")).setupCommand,
+  bench: async () => (await import("./bench.ts")).benchCommand,
+  run: async () => (await import("./run.ts")).runCommand,
+  campaign: async () => (await import("../campaign/command.ts")).campaignCommand,
+  notebooks: async () => (await import("../../kernel/notebooks.ts")).notebooksCommand,
+};
+
+/** Runs the CLI with `args`; returns the exit status. */
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`ftlab: unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    if (isUserError(e)) {
+      console.error(`ftlab ${name}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
