@@ -22,7 +22,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const result = runScenario(await readJsonFile(file) as never, seed);
   if (values.json) {
-    const { scenario: _s, machine: _m, ...rest } = result;
+    const { scenario: _s, machine: _m, throughput: _t, ...rest } = result;
     console.log(JSON.stringify({ ...rest, replay: replayCommand(file, result.seed) }));
     return 0;
   }

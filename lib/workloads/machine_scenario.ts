@@ -40,6 +40,8 @@ export const machineScenarioSchema = z.object({
   scrubIntervalNs: durationNs.default(0),
   workload: memoryTestSchema.prefault({ kind: "memory-test" }),
   faults: z.array(faultSpecSchema).default([]),
+  /** Width of the throughput-over-time bins (0 = one fiftieth of the duration). */
+  throughputBinNs: durationNs.default(0),
   /** Run the fault-free reference to classify silent corruption (doubles the cost). */
   reference: z.boolean().default(true),
 }).strict();
@@ -60,6 +62,8 @@ export interface ScenarioResult {
   digest: string;
   /** Machine events (fail-stops, machine checks, corrections...), at most 10,000. */
   timeline: { timeNs: number; component: string; kind: string }[];
+  /** Workload accesses per second over time (one point per bin). */
+  throughput: { tNs: number; value: number }[];
 }
 
 /**
@@ -102,6 +106,7 @@ export function runScenario(
     outcome: classify(run.metrics, reference.metrics),
     digest: run.digest,
     timeline: run.timeline,
+    throughput: run.throughput,
   };
 }
 
@@ -117,7 +122,8 @@ function runOnce(scenario: MachineScenario, seed: number, faults: readonly Fault
   const workload = new MemoryTest(machine, scenario.workload);
   const schedule = new FaultSchedule(sim, machine, faults);
   schedule.arm();
-  workload.start();
+  const binNs = scenario.throughputBinNs || Math.max(1, Math.round(scenario.durationNs / 50));
+  workload.start(binNs);
   if (scenario.scrubIntervalNs > 0) {
     const scrub = () => {
       machine.memory.scrub();
@@ -130,6 +136,7 @@ function runOnce(scenario: MachineScenario, seed: number, faults: readonly Fault
     machine: machine.config,
     digest: sim.trace.digest,
     timeline,
+    throughput: padBins(workload.throughput(), binNs, r.nowNs),
     metrics: {
       ...workload.metrics,
       injections: schedule.injections.length,
@@ -152,4 +159,11 @@ function classify(run: MemoryTestMetrics, ref: MemoryTestMetrics): OutcomeRecord
     };
   }
   return { outcome: "masked", detail: "no effect on the output" };
+}
+
+/** Bins after a crash have no accesses at all: make them explicit zeros up to the end. */
+function padBins(points: { tNs: number; value: number }[], binNs: number, endNs: number) {
+  const bins = Math.ceil(endNs / binNs);
+  for (let i = points.length; i < bins; i++) points.push({ tNs: i * binNs, value: 0 });
+  return points;
 }

@@ -92,6 +92,10 @@ export class MemoryTest {
     crashCause: "",
     outputChecksum: "",
   };
+  /** Accesses completed per time bin of `binNs` (see {@linkcode MemoryTest.throughput}). */
+  readonly opsPerBin: number[] = [];
+  /** Width of a throughput bin (0 = not recorded). */
+  binNs = 0;
   readonly #shadow = new Map<number, bigint>();
   readonly #cores: number[];
   #h1 = 0x811c9dc5;
@@ -119,8 +123,17 @@ export class MemoryTest {
     return this.metrics.crashNs >= 0;
   }
 
-  /** Starts one process per core and watches the machine for fatal events. */
-  start(): void {
+  /** Throughput over time: accesses per second in each bin, at the bin's start. */
+  throughput(): { tNs: number; value: number }[] {
+    return this.opsPerBin.map((n, i) => ({ tNs: i * this.binNs, value: (n * 1e9) / this.binNs }));
+  }
+
+  /**
+   * Starts one process per core and watches the machine for fatal events. With `binNs` > 0 the
+   * workload also counts accesses per time bin, for throughput-over-time plots.
+   */
+  start(binNs = 0): void {
+    this.binNs = binNs;
     const sim = this.machine.sim;
     this.machine.on((e) => this.#onMachineEvent(e));
     this.#cores.forEach((core, i) =>
@@ -144,6 +157,12 @@ export class MemoryTest {
         this.#write(address, BigInt(rng.u32()) << 32n | BigInt(rng.u32()));
       } else this.#read(address);
     }
+  }
+
+  #countOp(nowNs: number): void {
+    const bin = Math.floor(nowNs / this.binNs);
+    while (this.opsPerBin.length <= bin) this.opsPerBin.push(0);
+    this.opsPerBin[bin]!++;
   }
 
   #write(address: number, value: bigint): void {
