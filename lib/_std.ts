@@ -7,7 +7,7 @@
  * @module
  */
 export { parseArgs } from "node:util";
-export { basename, dirname, extname, join, relative, resolve } from "node:path";
+export { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 export { fileURLToPath, pathToFileURL } from "node:url";
 
 /**

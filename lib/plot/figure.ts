@@ -14,8 +14,8 @@ import { plotlyBundle } from "./_bundle.ts";
 import { bundleScript, drawScript, figureDiv, fnv1a, standaloneHtml } from "./_html.ts";
 import { canonicalJson } from "./_json.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./jupyter.ts";
-import { FigureRenderer, type ImageSize, type PngOptions } from "./renderer.ts";
-import type { Layout, PlotConfig, PlotSpec, Trace } from "./spec.ts";
+import type { FigureRenderer, ImageSize, PngOptions } from "./renderer.ts";
+import type { Layout, PlotConfig, PlotSpec, PlotTrace } from "./spec.ts";
 
 /** The mime type of plotly figures in Jupyter. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -47,14 +47,14 @@ export interface SaveImageOptions extends PngOptions {
  */
 export class Figure implements PlotSpec {
   /** The traces, drawn in order (later on top). */
-  data: Trace[];
+  data: PlotTrace[];
   /** Titles, axes, legend, shapes and size. */
   layout: Layout;
   /** Plotly interaction options. */
   config: PlotConfig;
 
   /** Wraps a spec; `config` defaults to a responsive figure without the plotly logo. */
-  constructor(spec: { data: Trace[]; layout?: Layout; config?: PlotConfig }) {
+  constructor(spec: { data: PlotTrace[]; layout?: Layout; config?: PlotConfig }) {
     this.data = spec.data;
     this.layout = spec.layout ?? {};
     this.config = spec.config ?? { responsive: true, displaylogo: false };
@@ -246,6 +246,9 @@ async function withRenderer<T>(
   use: (r: FigureRenderer) => Promise<T>,
 ): Promise<T> {
   if (renderer !== undefined) return await use(renderer);
+  // Imported on first use: puppeteer-core costs ~150 ms to load, which notebooks that only
+  // display figures should not pay.
+  const { FigureRenderer } = await import("./renderer.ts");
   const own = await FigureRenderer.launch();
   try {
     return await use(own);

@@ -88,7 +88,7 @@ export interface HeatmapTrace extends TraceBase {
 }
 
 /** Any trace an ftlab figure may contain. */
-export type Trace = ScatterTrace | BarTrace | HeatmapTrace;
+export type PlotTrace = ScatterTrace | BarTrace | HeatmapTrace;
 
 /** A title with its text (plotly 3+ no longer accepts a bare string). */
 export interface Title {
@@ -212,7 +212,7 @@ export interface PlotConfig {
  * ```
  */
 export interface PlotSpec {
-  data: Trace[];
+  data: PlotTrace[];
   layout: Layout;
   config: PlotConfig;
 }

@@ -11,7 +11,7 @@ import { ConfigError } from "../sim/errors.ts";
 import { axis, baseConfig, baseLayout, paletteColor } from "./_layout.ts";
 import { orderKeys } from "./_rows.ts";
 import { Figure } from "./figure.ts";
-import type { Annotation, BarTrace, Layout, ScatterTrace, Shape, Trace } from "./spec.ts";
+import type { Annotation, BarTrace, Layout, PlotTrace, ScatterTrace, Shape } from "./spec.ts";
 import { pickTimeUnit, TIME_UNIT_NAMES, type TimeUnit, toUnit } from "./time_unit.ts";
 
 const WHAT = "timelinePlot";
@@ -106,7 +106,7 @@ export function timelinePlot(data: TimelineData, options: TimelineOptions = {}):
   const unit = pickTimeUnit(allTimes(d), o.timeUnit);
   const components = orderKeys(d.segments.map((s) => s.component), o.componentOrder).map(String);
   const states = [...new Set(d.segments.map((s) => s.state))];
-  const traces: Trace[] = states.map((st, i) =>
+  const traces: PlotTrace[] = states.map((st, i) =>
     stateTrace(d, st, stateColor(st, i, o.stateColors), unit)
   );
   if (d.throughput) traces.push(throughputTrace(d.throughput, unit));

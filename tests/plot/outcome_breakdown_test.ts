@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { OUTCOME_COLORS, OUTCOMES } from "../../lib/faults/outcome.ts";
 import { outcomeBreakdown } from "../../lib/plot/outcome_breakdown.ts";
-import type { BarTrace, Trace } from "../../lib/plot/spec.ts";
+import type { BarTrace, PlotTrace } from "../../lib/plot/spec.ts";
 
 const trials = [
   { rate: 0.1, outcome: "failed" },
@@ -12,7 +12,7 @@ const trials = [
   { rate: 0.01, outcome: "silent" },
 ];
 
-function bars(data: Trace[]): BarTrace[] {
+function bars(data: PlotTrace[]): BarTrace[] {
   return data.map((t) => {
     assert.equal(t.type, "bar");
     return t as BarTrace;
