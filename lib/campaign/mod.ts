@@ -33,3 +33,4 @@ export * from "./mean.ts";
 export * from "./quantile.ts";
 export * from "./ecdf.ts";
 export * from "./group_by.ts";
+export * from "./command.ts";

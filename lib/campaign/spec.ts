@@ -96,7 +96,10 @@ export interface CampaignSpec {
   readonly trialCount: number;
   /** The trial function's module (resolved to a URL) and export, when the spec names one. */
   readonly trial: Readonly<TrialRef> | undefined;
-  /** The spec file, relative to the working directory, when the spec came from a file. */
+  /**
+   * The spec file when the spec came from a file: relative to the working directory, or absolute
+   * when outside it. Replay commands name it.
+   */
   readonly source: string | undefined;
   /** 16 hex digits fingerprinting name, seed, repetitions and parameters (not the trial module). */
   readonly hash: string;
@@ -175,6 +178,12 @@ export async function loadCampaignSpec(path: string): Promise<CampaignSpec> {
 /** Returns `spec` if it is already a parsed spec, otherwise parses it. */
 export function toCampaignSpec(spec: CampaignSpec | CampaignSpecInput): CampaignSpec {
   return parsed.has(spec) ? spec as CampaignSpec : parseCampaignSpec(spec);
+}
+
+/** The path relative to the working directory, or absolute when it lies outside it. */
+function displayPath(path: string): string {
+  const rel = relative(Deno.cwd(), resolve(path));
+  return rel.startsWith("..") || /^([a-zA-Z]:|[\\/])/.test(rel) ? resolve(path) : rel;
 }
 
 function expandGrid(grid: Record<string, Json[]>): Params[] {
