@@ -66,8 +66,10 @@ export class Ring<T> extends Store<T> {
 
   /** Sends a message of `bytes` payload bytes; yield the event to wait for room. */
   send(msg: T, bytes: number): SimEvent<void> {
+    // Count only after put() accepted the message: it throws for oversize messages or full lines.
+    const ev = this.put(msg, this.slotsFor(bytes));
     this.bytes += bytes;
-    return this.put(msg, this.slotsFor(bytes));
+    return ev;
   }
 
   /** Sends now if there is room; returns whether it did. */
