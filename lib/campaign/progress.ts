@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { escapeHtml, inJupyter, publishDisplay, updateDisplay } from "../plot/jupyter.ts";
+import {
+  escapeHtml,
+  inJupyter,
+  type MimeBundle,
+  publishDisplay,
+  updateDisplay,
+} from "../plot/jupyter.ts";
 
 /** A snapshot of a campaign's progress. */
 export interface ProgressState {
@@ -47,8 +53,8 @@ export type ProgressMode = "auto" | "none" | ProgressSink;
 export function progressSink(mode: ProgressMode = "auto"): ProgressSink {
   if (mode === "none") return NO_PROGRESS;
   if (mode !== "auto") return mode;
-  if (inJupyter()) return new NotebookProgress();
-  if (Deno.stderr.isTerminal()) return new TerminalProgress();
+  if (inJupyter()) return notebookProgress();
+  if (Deno.stderr.isTerminal()) return terminalProgress();
   return NO_PROGRESS;
 }
 
@@ -111,52 +117,85 @@ class Throttle {
 
 const BAR_WIDTH = 24;
 
-class TerminalProgress implements ProgressSink {
-  #throttle = new Throttle(100);
-  #encoder = new TextEncoder();
-
-  update(state: ProgressState): void {
-    if (this.#throttle.ready()) this.#draw(state, "");
-  }
-
-  finish(state: ProgressState): Promise<void> {
-    this.#draw(state, "\n");
-    return Promise.resolve();
-  }
-
-  #draw(state: ProgressState, end: string): void {
+/**
+ * A progress bar redrawn in place on one terminal line (carriage return, erase to end of line), at
+ * most 10 times a second, ended with a newline by `finish`. `write` defaults to stderr.
+ *
+ * @example
+ * ```ts
+ * import { terminalProgress } from "./progress.ts";
+ * let screen = "";
+ * const bar = terminalProgress((text) => screen += text);
+ * await bar.finish({ name: "d", total: 2, done: 2, resumed: 0, errors: 0, elapsedMs: 1000 });
+ * if (!screen.startsWith("\rd ████") || !screen.endsWith("\n")) throw new Error(screen);
+ * ```
+ */
+export function terminalProgress(write: (text: string) => void = writeStderr): ProgressSink {
+  const throttle = new Throttle(100);
+  const draw = (state: ProgressState, end: string) => {
     const filled = state.total === 0 ? BAR_WIDTH : Math.round(BAR_WIDTH * state.done / state.total);
     const bar = "█".repeat(filled) + "░".repeat(BAR_WIDTH - filled);
     const [name, ...rest] = progressText(state).split(" ");
-    const line = `\r${name} ${bar} ${rest.join(" ")}\x1b[K${end}`;
-    Deno.stderr.writeSync(this.#encoder.encode(line));
-  }
+    write(`\r${name} ${bar} ${rest.join(" ")}\x1b[K${end}`);
+  };
+  return {
+    update: (state) => throttle.ready() && draw(state, ""),
+    finish: (state) => Promise.resolve(draw(state, "\n")),
+  };
+}
+
+const encoder = new TextEncoder();
+function writeStderr(text: string): void {
+  Deno.stderr.writeSync(encoder.encode(text));
+}
+
+/** How a notebook progress display reaches Jupyter (default: `lib/plot/jupyter.ts`). */
+export interface DisplayChannel {
+  publish(bundle: MimeBundle, displayId: string): Promise<unknown>;
+  update(displayId: string, bundle: MimeBundle): Promise<unknown>;
 }
 
 let displayCounter = 0;
 
-class NotebookProgress implements ProgressSink {
-  #throttle = new Throttle(250); // at most 4 updates per second
-  #id = `ftlab-campaign-${Date.now()}-${displayCounter++}`;
-  #shown: Promise<unknown> | undefined;
-
-  update(state: ProgressState): void {
-    if (!this.#throttle.ready()) return;
-    this.#send(state);
-  }
-
-  async finish(state: ProgressState): Promise<void> {
-    this.#send(state);
-    await this.#shown;
-  }
-
-  #send(state: ProgressState): void {
+/**
+ * A live progress display in a notebook: published once under a display id, then updated in place
+ * at most 4 times a second, and always once more by `finish` with the final state. Display errors
+ * never stop the campaign.
+ *
+ * @example
+ * ```ts
+ * import { notebookProgress } from "./progress.ts";
+ * const sent: string[] = [];
+ * const sink = notebookProgress({
+ *   publish: async (_b, id) => sent.push(`publish ${id}`),
+ *   update: async (id) => sent.push(`update ${id}`),
+ * });
+ * const state = { name: "d", total: 2, done: 1, resumed: 0, errors: 0, elapsedMs: 10 };
+ * sink.update(state);
+ * await sink.finish({ ...state, done: 2 });
+ * if (sent.length !== 2 || !sent[1]!.startsWith("update ftlab-campaign-")) throw new Error(sent.join());
+ * ```
+ */
+export function notebookProgress(
+  channel: DisplayChannel = { publish: publishDisplay, update: updateDisplay },
+): ProgressSink {
+  const throttle = new Throttle(250);
+  const id = `ftlab-campaign-${Date.now()}-${displayCounter++}`;
+  let shown: Promise<unknown> | undefined;
+  const send = (state: ProgressState) => {
     const bundle = { "text/plain": progressText(state), "text/html": progressHtml(state) };
     // Chained so that updates arrive in order and never block the trials.
-    this.#shown = this.#shown === undefined
-      ? publishDisplay(bundle, this.#id).catch(() => {})
-      : this.#shown.then(() => updateDisplay(this.#id, bundle)).catch(() => {});
-  }
+    shown = shown === undefined
+      ? channel.publish(bundle, id).catch(() => {})
+      : shown.then(() => channel.update(id, bundle)).catch(() => {});
+  };
+  return {
+    update: (state) => throttle.ready() && send(state),
+    finish: async (state) => {
+      send(state);
+      await shown;
+    },
+  };
 }
 
 function progressHtml(state: ProgressState): string {

@@ -137,9 +137,7 @@ export function parseCampaignSpec(input: unknown, options: ParseSpecOptions = {}
     paramSets,
     trialCount: paramSets.length * raw.repetitions,
     trial: raw.trial && { module: resolveModule(raw.trial.module, base), export: raw.trial.export },
-    source: options.source === undefined
-      ? undefined
-      : relative(Deno.cwd(), resolve(options.source)),
+    source: options.source === undefined ? undefined : displayPath(options.source),
     hash: fnv1a64(JSON.stringify([raw.name, raw.seed, raw.repetitions, raw.grid ?? raw.params])),
   });
   parsed.add(spec);
