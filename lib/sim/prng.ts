@@ -116,6 +116,10 @@ export class Prng {
 
   /** An unbiased integer in [lo, hi] (both inclusive). */
   intBetween(lo: number, hi: number): number {
+    // int() only checks the width, so non-integer bounds would return non-integers (0.5 or 1.5).
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) {
+      throw new RangeError(`intBetween: got lo ${lo}, hi ${hi}; expected integers`);
+    }
     if (hi < lo) throw new RangeError(`intBetween: hi ${hi} < lo ${lo}`);
     return lo + this.int(hi - lo + 1);
   }
