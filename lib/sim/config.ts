@@ -35,7 +35,7 @@ export function parseDuration(value: number | string): number {
     if (!Number.isFinite(value) || value < 0) {
       throw new ConfigError("", value, "a non-negative duration in nanoseconds");
     }
-    return Math.round(value);
+    return safeNs(Math.round(value), value);
   }
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(ns|us|µs|ms|s|min|h)\s*$/i.exec(value);
   const unit = m?.[2]?.toLowerCase();
@@ -43,7 +43,15 @@ export function parseDuration(value: number | string): number {
   if (!m || scale === undefined) {
     throw new ConfigError("", value, 'a duration such as "100ms", "5s" or "0.55us"');
   }
-  return Math.round(Number(m[1]) * scale);
+  return safeNs(Math.round(Number(m[1]) * scale), value);
+}
+
+/** Virtual time is exact only below 2^53 ns; "1e300s" would otherwise parse to Infinity. */
+function safeNs(ns: number, value: number | string): number {
+  if (!Number.isSafeInteger(ns)) {
+    throw new ConfigError("", value, "a duration below 2^53 ns (about 104 days)");
+  }
+  return ns;
 }
 
 /**
@@ -130,9 +138,11 @@ function expectedText(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => describeValue(v)).join(", ")}`;
     default:
+      // ConfigError already says "expected": strip it from custom messages too (durationNs's),
+      // which otherwise read "expected expected a duration ...".
       return issue.message.replace(/^Invalid input:\s*expected\s*/i, "").replace(
         /^Invalid input:?\s*/i,
         "",
-      );
+      ).replace(/^expected\s+/i, "");
   }
 }
