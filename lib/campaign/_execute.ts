@@ -5,12 +5,11 @@
  * @module
  */
 import { ConfigError } from "../sim/errors.ts";
-import type { Params, TrialFn, TrialRef } from "./spec.ts";
+import type { CampaignSpec, Params, TrialFn, TrialRef } from "./spec.ts";
+import type { TrialOutcome } from "./results_file.ts";
 
-/** What one trial produced: its record as JSON text, or its error. */
-export type Outcome =
-  | { ok: true; json: string }
-  | { ok: false; error: string; stack: string | undefined };
+/** What one trial produced (see `TrialOutcome`). */
+export type Outcome = TrialOutcome;
 
 /** Runs `fn(params, seed)` on a private copy of the params; never throws. */
 export async function executeTrial(
@@ -59,5 +58,28 @@ export async function importTrial(ref: TrialRef): Promise<TrialFn> {
     "trial.export",
     ref.export,
     `the name of a function exported by ${ref.module} (found: ${found.join(", ") || "none"})`,
+  );
+}
+
+/**
+ * Resolves the trial function: `trial` if it is a function, else the module it (or the spec)
+ * names. Throws a ConfigError naming `trial` when there is none.
+ */
+export async function resolveTrial(
+  spec: CampaignSpec,
+  trial?: TrialFn | TrialRef,
+): Promise<TrialFn> {
+  if (typeof trial === "function") return trial;
+  const ref = trial ?? spec.trial;
+  if (!ref) throw missingTrial();
+  return await importTrial(ref);
+}
+
+/** The error for a campaign without a trial function. */
+export function missingTrial(): ConfigError {
+  return new ConfigError(
+    "trial",
+    undefined,
+    "a trial: { module, export } in the spec, or a function",
   );
 }

@@ -41,6 +41,7 @@ const MAX_DEPTH = 16; // dotted paths deeper than this are a mistake, not data
  * ```
  */
 export function groupBy<R>(records: readonly R[], keys: GroupKeys): GroupRow<{ records: R[] }>[];
+/** Groups `records` by `keys`, one row per group with the fields `summarise(group)` returns. */
 export function groupBy<R, S extends object>(
   records: readonly R[],
   keys: GroupKeys,

@@ -34,3 +34,4 @@ export * from "./quantile.ts";
 export * from "./ecdf.ts";
 export * from "./group_by.ts";
 export * from "./command.ts";
+export type { MimeBundle } from "../plot/jupyter.ts";

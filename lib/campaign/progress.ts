@@ -30,7 +30,9 @@ export interface ProgressState {
 
 /** Receives progress snapshots: `update` often (sinks throttle), `finish` once at the end. */
 export interface ProgressSink {
+  /** A new snapshot; called after every batch of results, so a sink should throttle. */
   update(state: ProgressState): void;
+  /** The final snapshot, once, also when the campaign stops on an error. */
   finish(state: ProgressState): Promise<void>;
 }
 
@@ -151,7 +153,9 @@ function writeStderr(text: string): void {
 
 /** How a notebook progress display reaches Jupyter (default: `lib/plot/jupyter.ts`). */
 export interface DisplayChannel {
+  /** Shows `bundle` as a new output under `displayId`. */
   publish(bundle: MimeBundle, displayId: string): Promise<unknown>;
+  /** Replaces the output shown under `displayId`. */
   update(displayId: string, bundle: MimeBundle): Promise<unknown>;
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { importTrial } from "./_execute.ts";
+import { resolveTrial } from "./_execute.ts";
 import {
   type CampaignSpec,
   type CampaignSpecInput,
@@ -47,29 +47,6 @@ export async function replayTrial<P = Params>(
   const info = trialAt(parsed, index);
   const record = await fn(structuredClone(info.params) as Params, info.seed);
   return { ...info, record };
-}
-
-/**
- * Resolves the trial function: `trial` if it is a function, else the module it (or the spec)
- * names. Throws a ConfigError naming `trial` when there is none.
- */
-export async function resolveTrial(
-  spec: CampaignSpec,
-  trial?: TrialFn | TrialRef,
-): Promise<TrialFn> {
-  if (typeof trial === "function") return trial;
-  const ref = trial ?? spec.trial;
-  if (!ref) throw missingTrial();
-  return await importTrial(ref);
-}
-
-/** The error for a campaign without a trial function. */
-export function missingTrial(): ConfigError {
-  return new ConfigError(
-    "trial",
-    undefined,
-    "a trial: { module, export } in the spec, or a function",
-  );
 }
 
 /**

@@ -15,7 +15,6 @@
  * @module
  */
 import { ConfigError } from "../sim/errors.ts";
-import type { Outcome } from "./_execute.ts";
 import type { CampaignSpec } from "./spec.ts";
 import type { TrialInfo } from "./trial.ts";
 
@@ -38,6 +37,7 @@ export interface ResultsHeader {
 
 /** A trial that returned a record. */
 export interface TrialSuccess extends TrialInfo {
+  /** The trial returned a record. */
   ok: true;
   /** What the trial returned, after a JSON round trip. */
   record: unknown;
@@ -45,12 +45,18 @@ export interface TrialSuccess extends TrialInfo {
 
 /** A trial that threw. The campaign went on; `replay` is the command that reruns it. */
 export interface TrialFailure extends TrialInfo {
+  /** The trial threw. */
   ok: false;
   /** `Name: message` of the exception. */
   error: string;
   /** The command (or call, for a spec without a file) that reruns this trial in-process. */
   replay: string;
 }
+
+/** What one trial produced: its record as JSON text, or its error (message and stack). */
+export type TrialOutcome =
+  | { ok: true; json: string }
+  | { ok: false; error: string; stack: string | undefined };
 
 /** One line of a results file. */
 export type TrialResult = TrialSuccess | TrialFailure;
@@ -79,8 +85,20 @@ export function headerLine(spec: CampaignSpec, shard: string | null): string {
   return JSON.stringify(header) + "\n";
 }
 
-/** The results line of one trial, with its newline. The record's JSON text is used verbatim. */
-export function resultLine(info: TrialInfo, outcome: Outcome, replay: string): string {
+/**
+ * The results line of one trial, with its newline. The record's JSON text is used verbatim.
+ *
+ * @example
+ * ```ts
+ * import { resultLine } from "./results_file.ts";
+ * const ok = { ok: true, json: '{"y":2}' } as const;
+ * const line = resultLine({ trial: 3, params: { x: 1 }, rep: 0, seed: 9 }, ok, "");
+ * if (line !== '{"trial":3,"params":{"x":1},"rep":0,"seed":9,"ok":true,"record":{"y":2}}\n') {
+ *   throw new Error(line);
+ * }
+ * ```
+ */
+export function resultLine(info: TrialInfo, outcome: TrialOutcome, replay: string): string {
   const head = `{"trial":${info.trial},"params":${JSON.stringify(info.params)},"rep":${info.rep}` +
     `,"seed":${info.seed}`;
   if (outcome.ok) return `${head},"ok":true,"record":${outcome.json}}\n`;
@@ -161,7 +179,18 @@ function lineTrial(text: string, path: string, lineNumber: number): number {
   throw new ConfigError(`line ${lineNumber}`, text, "a trial result object", path);
 }
 
-/** Throws a ConfigError unless `header` belongs to the campaign `spec` (and the same shard). */
+/**
+ * Throws a ConfigError unless `header` belongs to the campaign `spec` (and the same shard).
+ *
+ * @example
+ * ```ts
+ * import { parseCampaignSpec } from "./spec.ts";
+ * import { checkHeader, RESULTS_FORMAT } from "./results_file.ts";
+ * const spec = parseCampaignSpec({ name: "d", seed: 1, grid: { x: [1] } });
+ * const header = { format: RESULTS_FORMAT, campaign: "d", specHash: spec.hash, trials: 1, shard: null };
+ * checkHeader(header, spec, null, "r.jsonl"); // same campaign: no error
+ * ```
+ */
 export function checkHeader(
   header: ResultsHeader,
   spec: CampaignSpec,
@@ -183,7 +212,16 @@ export function checkHeader(
   );
 }
 
-/** Parses one results line (a {@linkcode TrialResult}). */
+/**
+ * Parses one results line (a {@linkcode TrialResult}).
+ *
+ * @example
+ * ```ts
+ * import { parseResultLine } from "./results_file.ts";
+ * const r = parseResultLine('{"trial":0,"params":{},"rep":0,"seed":1,"ok":true,"record":5}');
+ * if (!r.ok || r.record !== 5) throw new Error("bad line");
+ * ```
+ */
 export function parseResultLine(text: string): TrialResult {
   return JSON.parse(text) as TrialResult;
 }

@@ -9,7 +9,8 @@ import { type Executor, InlineExecutor, WorkerPool } from "./_executor.ts";
 import { ResultsWriter } from "./_results_writer.ts";
 import { runInOrder } from "./_schedule.ts";
 import { type ProgressMode, progressSink, type ProgressState } from "./progress.ts";
-import { missingTrial, replayCommand, resolveTrial } from "./replay.ts";
+import { missingTrial, resolveTrial } from "./_execute.ts";
+import { replayCommand } from "./replay.ts";
 import { parseResultLine, resultLine, type TrialResult } from "./results_file.ts";
 import { formatShard, parseShard, type Shard, shardTrials } from "./shard.ts";
 import {

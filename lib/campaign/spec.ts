@@ -46,10 +46,29 @@ export interface TrialRef {
 /** The most trials one campaign may have; a larger grid is rejected (split it into campaigns). */
 export const MAX_TRIALS = 10_000_000;
 
-const jsonSchema = z.json() as unknown as z.ZodType<Json>;
+const jsonSchema = z.json() as unknown as z.ZodType<Json, Json>;
+
+/** A campaign spec as a user writes it (see the module doc); `repetitions` defaults to 1. */
+export interface CampaignSpecInput {
+  /** Campaign name, written into results files. */
+  name: string;
+  /** Campaign seed: a non-negative safe integer. */
+  seed: number;
+  /** Repetitions of each parameter set, ≥ 1 (default 1). */
+  repetitions?: number | undefined;
+  /** Parameter name → values; expanded in key order, the last key fastest. */
+  grid?: Record<string, Json[]> | undefined;
+  /** An explicit list of parameter sets, instead of `grid`. */
+  params?: Params[] | undefined;
+  /** The trial function's module and export. */
+  trial?: TrialRef | undefined;
+}
+
+/** A campaign spec after validation and defaults, before grid expansion. */
+export type CampaignSpecJson = CampaignSpecInput & { repetitions: number };
 
 /** zod schema of a campaign spec as written in JSON (see the module doc). */
-export const campaignSpecSchema = z.strictObject({
+export const campaignSpecSchema: z.ZodType<CampaignSpecJson, CampaignSpecInput> = z.strictObject({
   name: z.string().min(1).max(200),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   repetitions: z.number().int().min(1).max(MAX_TRIALS).default(1),
@@ -78,9 +97,6 @@ export const campaignSpecSchema = z.strictObject({
     });
   }
 });
-
-/** A campaign spec as a user writes it (before defaults). */
-export type CampaignSpecInput = z.input<typeof campaignSpecSchema>;
 
 /** A validated campaign spec, with its parameter sets expanded. Build it with {@linkcode parseCampaignSpec}. */
 export interface CampaignSpec {

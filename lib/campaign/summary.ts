@@ -61,6 +61,7 @@ export class CampaignSummary {
   /** The results file, if any. */
   readonly file: string | undefined;
 
+  /** Builds a summary; `errors` is derived from `records`. */
   constructor(init: CampaignSummaryInit) {
     this.name = init.name;
     this.specHash = init.specHash;

@@ -38,10 +38,10 @@ Deno.test("terminalProgress() redraws one line in place and ends it with a newli
   bar.update(state);
   bar.update({ ...state, done: 2 }); // throttled away
   await bar.finish({ ...state, done: 4, errors: 1, elapsedMs: 2000 });
-  const draws = screen.split("\r").slice(1);
+  const draws = screen.split("\r").slice(1).map((d) => d.replaceAll("\x1b[K", "<EL>"));
   assert.equal(draws.length, 2);
-  assert.match(draws[0]!, /^t ██████░+ 1\/4 \(25%\) 2\.0 trials\/s ETA 2s\x1b\[K$/);
-  assert.match(draws[1]!, /^t █{24} 4\/4 \(100%\) 2\.0 trials\/s in 2s 1 error\x1b\[K\n$/);
+  assert.match(draws[0]!, /^t ██████░+ 1\/4 \(25%\) 2\.0 trials\/s ETA 2s<EL>$/);
+  assert.match(draws[1]!, /^t █{24} 4\/4 \(100%\) 2\.0 trials\/s in 2s 1 error<EL>\n$/);
 });
 
 Deno.test("progressText() counts only trials run now in the rate, not resumed ones", () => {
