@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pathToFileURL, resolve } from "../_std.ts";
 import { ConfigError } from "../sim/errors.ts";
 import type { CampaignSpec, Params, TrialFn, TrialRef } from "./spec.ts";
 import type { TrialOutcome } from "./results_file.ts";
@@ -39,11 +40,20 @@ export function errorMessage(err: unknown): string {
   return `thrown value: ${String(err)}`;
 }
 
+/**
+ * A module specifier as a URL: URLs (`file:`, `https:`, `npm:`...) are kept; a path is resolved
+ * against the working directory (a spec's paths were already resolved against the spec file).
+ */
+export function moduleUrl(module: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  return pathToFileURL(resolve(module)).href;
+}
+
 /** Imports the trial function named by `ref`; a ConfigError naming the field when that fails. */
 export async function importTrial(ref: TrialRef): Promise<TrialFn> {
   let module: Record<string, unknown>;
   try {
-    module = await import(ref.module);
+    module = await import(moduleUrl(ref.module));
   } catch (err) {
     throw new ConfigError(
       "trial.module",

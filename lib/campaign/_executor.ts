@@ -4,7 +4,7 @@
  * @module
  */
 import { assert, ConfigError } from "../sim/errors.ts";
-import { executeTrial, type Outcome } from "./_execute.ts";
+import { executeTrial, moduleUrl, type Outcome } from "./_execute.ts";
 import type { FromWorker, ToWorker } from "./_worker.ts";
 import type { Params, TrialFn, TrialRef } from "./spec.ts";
 
@@ -90,7 +90,7 @@ export class WorkerPool implements Executor {
         this.#crash(slot, new Error(`campaign worker crashed: ${event.message}`));
         reject(this.#failure);
       };
-      const msg: ToWorker = { type: "init", ref };
+      const msg: ToWorker = { type: "init", ref: { ...ref, module: moduleUrl(ref.module) } };
       slot.worker.postMessage(msg);
     });
   }

@@ -9,7 +9,8 @@ import {
   type TrialFailure,
 } from "../../lib/campaign/mod.ts";
 import { draw, flaky } from "./fixtures/trials.ts";
-import { fixtureSpec, writeSpec } from "./_helpers.ts";
+import { fixtureSpec, TRIALS_MODULE, writeSpec } from "./_helpers.ts";
+import { relative } from "../../lib/_std.ts";
 
 const read = (path: string) => Deno.readTextFile(path);
 
@@ -230,4 +231,13 @@ Deno.test("CampaignSummary shows a summary line and an HTML table in a notebook"
     String(bundle["text/html"]),
     /<table>.*injected failure at x=2.*replayTrial\(spec, 2, trial\)/s,
   );
+});
+
+Deno.test("runCampaign() resolves a trial module given as a path relative to the working directory", async () => {
+  const module = relative(Deno.cwd(), TRIALS_MODULE);
+  const spec = { name: "rel", seed: 3, grid: { x: [1, 2] } };
+  const onWorkers = await runCampaign({ spec, trial: { module, export: "draw" }, workers: 1 });
+  const inline = await runCampaign({ spec, trial: { module, export: "draw" }, workers: 0 });
+  assert.deepEqual(onWorkers.records, inline.records);
+  assert.equal(inline.succeeded, 2);
 });
