@@ -90,12 +90,16 @@ Deno.test("parseConfig() names the nested field path, the value and what was exp
   });
   assert.equal(ok.machine.nodes[0]!.mcTimeout, 1_000_000);
   const cases: [unknown, string, RegExp][] = [
-    [{ machine: { nodes: [{ cores: 4, mcTimeout: 1 }, { cores: 0, mcTimeout: 1 }] } },
+    [
+      { machine: { nodes: [{ cores: 4, mcTimeout: 1 }, { cores: 0, mcTimeout: 1 }] } },
       "machine.nodes.1.cores",
-      /got 0/],
-    [{ machine: { nodes: [{ cores: 4, mcTimeout: "later" }] } },
+      /got 0/,
+    ],
+    [
+      { machine: { nodes: [{ cores: 4, mcTimeout: "later" }] } },
       "machine.nodes.0.mcTimeout",
-      /got "later", expected a duration/],
+      /got "later", expected a duration/,
+    ],
     [{ machine: { nodes: "all" } }, "machine.nodes", /got "all", expected array/],
   ];
   for (const [input, field, message] of cases) {
