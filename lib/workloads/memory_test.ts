@@ -156,6 +156,7 @@ export class MemoryTest {
       if (rng.bernoulli(writeFraction)) {
         this.#write(address, BigInt(rng.u32()) << 32n | BigInt(rng.u32()));
       } else this.#read(address);
+      if (this.binNs > 0) this.#countOp(sim.now);
     }
   }
 
