@@ -6,33 +6,9 @@
  * @module
  */
 import { runCampaign } from "../../lib/campaign/mod.ts";
+import { CPU_TRIAL_ITERATIONS, cpuTrial } from "../campaign/fixtures/cpu_trial.ts";
 
-/** Iterations of {@linkcode benchTrial}: about 30-40 ms on one core of the reference machine. */
-const ITERATIONS = 6_000_000;
-
-/**
- * A deterministic CPU-bound trial: `params.iterations` steps of a xorshift generator feeding a
- * running sum. Exported so that campaign workers can import it from this module.
- *
- * @example
- * ```ts
- * import { benchTrial } from "./campaign_bench.ts";
- * const a = benchTrial({ iterations: 1000 }, 7);
- * if (a.sum !== benchTrial({ iterations: 1000 }, 7).sum) throw new Error("not deterministic");
- * ```
- */
-export function benchTrial(params: { iterations?: number }, seed: number): { sum: number } {
-  let s = seed | 1;
-  let sum = 0;
-  const n = params.iterations ?? ITERATIONS;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    sum = (sum + (s & 0xffff)) % 1_000_000_007;
-  }
-  return { sum };
-}
+const TRIAL_MODULE = new URL("../campaign/fixtures/cpu_trial.ts", import.meta.url).href;
 
 async function trialsPerSecond(
   trials: number,
@@ -47,7 +23,7 @@ async function trialsPerSecond(
       repetitions: trials,
       grid: { iterations: [iterations] },
     },
-    trial: { module: import.meta.url, export: "benchTrial" },
+    trial: { module: TRIAL_MODULE, export: "cpuTrial" },
     workers,
     progress: "none",
   });
@@ -62,9 +38,9 @@ async function bareTrialsPerSecond(
   workers: number,
   iterations: number,
 ): Promise<number> {
-  const code = `${benchTrial.toString()}
+  const code = `${cpuTrial.toString()}
     self.onmessage = (e) => {
-      for (let i = 0; i < e.data.count; i++) benchTrial({ iterations: ${iterations} }, i + 1);
+      for (let i = 0; i < e.data.count; i++) cpuTrial({ iterations: ${iterations} }, i + 1);
       self.postMessage("done");
     };`;
   const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
@@ -101,8 +77,8 @@ async function bareTrialsPerSecond(
  * ```
  */
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
-  const trials = opts.quick ? 12 : 32;
-  const iterations = opts.quick ? ITERATIONS / 2 : ITERATIONS;
+  const trials = opts.quick ? 12 : 40;
+  const iterations = opts.quick ? CPU_TRIAL_ITERATIONS / 2 : CPU_TRIAL_ITERATIONS;
   await trialsPerSecond(2, 2, 1000); // warm-up: module graph cached for the workers
   const trialsPerSec1 = await trialsPerSecond(trials, 1, iterations);
   const trialsPerSec2 = await trialsPerSecond(trials, 2, iterations);
