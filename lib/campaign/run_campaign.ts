@@ -83,17 +83,26 @@ export async function runCampaign<P = Params>(
   if (trial === undefined) throw missingTrial();
   const order = [...shardTrials(spec.trialCount, shard)];
   const workers = workerCount(options.workers, typeof trial === "function", order.length);
-  const { writer, prior } = options.out === undefined
-    ? { writer: ResultsWriter.none(), prior: [] }
-    : await ResultsWriter.open(
-      options.out,
-      spec,
-      formatShard(shard),
-      options.resume ?? false,
-      order,
-    );
+  // The trial is loaded before the file is touched, so a wrong module or export leaves no file.
+  const executor = order.length === 0 ? undefined : await startExecutor(spec, trial, workers);
+  let opened;
+  try {
+    opened = options.out === undefined
+      ? { writer: ResultsWriter.none(), prior: [] }
+      : await ResultsWriter.open(
+        options.out,
+        spec,
+        formatShard(shard),
+        options.resume ?? false,
+        order,
+      );
+  } catch (err) {
+    executor?.close();
+    throw err;
+  }
+  const { writer, prior } = opened;
   const run = new CampaignRun(spec, order, prior, writer, progressSink(options.progress));
-  await run.execute(trial, workers);
+  await run.execute(executor);
   return new CampaignSummary({
     name: spec.name,
     specHash: spec.hash,
@@ -103,6 +112,15 @@ export async function runCampaign<P = Params>(
     resumed: prior.length,
     file: options.out,
   });
+}
+
+async function startExecutor(
+  spec: CampaignSpec,
+  trial: TrialFn | TrialRef,
+  workers: number,
+): Promise<Executor> {
+  if (workers > 0 && typeof trial !== "function") return await WorkerPool.start(workers, trial);
+  return new InlineExecutor(await resolveTrial(spec, trial));
 }
 
 function toShard(shard: string | Shard): Shard {
@@ -145,26 +163,19 @@ class CampaignRun {
     this.#errors = prior.filter((r) => !r.ok).length;
   }
 
-  async execute(trial: TrialFn | TrialRef, workers: number): Promise<void> {
+  /** Runs the trials not yet in the file on `executor` (undefined only when there are none). */
+  async execute(executor: Executor | undefined): Promise<void> {
     const todo = this.order.slice(this.prior.length);
-    let executor: Executor | undefined;
     try {
-      if (todo.length > 0) executor = await this.#executor(trial, workers);
-      const ex = executor;
-      await runInOrder(todo.length, ex?.capacity ?? 1, (k) => {
+      await runInOrder(todo.length, executor?.capacity ?? 1, (k) => {
         const info = trialAt(this.spec, todo[k]!);
-        return ex!.run(info.params, info.seed);
+        return executor!.run(info.params, info.seed);
       }, (first, outcomes) => this.#deliver(todo.slice(first, first + outcomes.length), outcomes));
     } finally {
       executor?.close();
       await this.writer.close();
       await this.progress.finish(this.#state());
     }
-  }
-
-  async #executor(trial: TrialFn | TrialRef, workers: number): Promise<Executor> {
-    if (workers > 0 && typeof trial !== "function") return await WorkerPool.start(workers, trial);
-    return new InlineExecutor(await resolveTrial(this.spec, trial));
   }
 
   async #deliver(indices: number[], outcomes: Parameters<typeof resultLine>[1][]): Promise<void> {

@@ -171,13 +171,15 @@ Deno.test("runCampaign() refuses to resume a file of another spec or shard, and 
 });
 
 Deno.test("runCampaign() reports a missing trial module or export as a ConfigError, workers terminated", async () => {
+  const dir = await Deno.makeTempDir();
   const base = fixtureSpec("bad", "draw", [1], 1);
   const noExport = { ...base, trial: { ...base.trial, export: "nope" } };
   await assert.rejects(
-    runCampaign({ spec: noExport, workers: 2 }),
+    runCampaign({ spec: noExport, workers: 2, out: `${dir}/never.jsonl` }),
     (e: unknown) =>
       e instanceof ConfigError && e.field === "trial.export" && /draw/.test(e.message),
   );
+  await assert.rejects(Deno.stat(`${dir}/never.jsonl`), Deno.errors.NotFound); // no file left behind
   const noModule = { ...base, trial: { module: "/nonexistent/trial.ts", export: "x" } };
   await assert.rejects(
     runCampaign({ spec: noModule, workers: 1 }),
