@@ -18,6 +18,14 @@ export class Deque<T> {
     this.#size++;
   }
 
+  /** Puts `x` at the front (it will be shifted first). */
+  unshift(x: T): void {
+    if (this.#size === this.#buf.length) this.#grow();
+    this.#head = (this.#head - 1 + this.#buf.length) % this.#buf.length;
+    this.#buf[this.#head] = x;
+    this.#size++;
+  }
+
   peek(): T | undefined {
     return this.#size === 0 ? undefined : this.#buf[this.#head];
   }

@@ -54,11 +54,15 @@ export class ConfigError extends Error {
 export class SimAssertionError extends Error {
   readonly seed: number | undefined;
   readonly nowNs: number | undefined;
-  constructor(message: string, where: { seed?: number; nowNs?: number } = {}) {
+  constructor(
+    message: string,
+    where: { seed?: number; nowNs?: number } = {},
+    options?: { cause?: unknown },
+  ) {
     const parts: string[] = [];
     if (where.seed !== undefined) parts.push(`seed ${where.seed}`);
     if (where.nowNs !== undefined) parts.push(`t=${where.nowNs}ns`);
-    super(parts.length > 0 ? `${message} (${parts.join(", ")})` : message);
+    super(parts.length > 0 ? `${message} (${parts.join(", ")})` : message, options);
     this.name = "SimAssertionError";
     this.seed = where.seed;
     this.nowNs = where.nowNs;

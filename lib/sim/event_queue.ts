@@ -158,6 +158,13 @@ export class EventQueue {
     slots[i] = sl;
   }
 
+  /** Sequence numbers of the pending entries (O(n); for housekeeping, not hot paths). */
+  pendingSeqs(): Set<number> {
+    const s = new Set<number>();
+    for (let i = 0; i < this.size; i++) s.add(this.#seq[i]!);
+    return s;
+  }
+
   /** Removes every entry. */
   clear(): void {
     this.size = 0;

@@ -131,11 +131,15 @@ export class Prng {
 
   /** An exponential variate with the given mean (= 1 / rate). */
   exponential(mean: number): number {
+    if (!(mean >= 0)) throw new RangeError(`exponential(mean): got ${mean}, expected mean >= 0`);
     return -mean * Math.log(1 - this.float());
   }
 
   /** A normal variate (Box-Muller; the second value of each pair is kept for the next call). */
   normal(mean = 0, sd = 1): number {
+    if (!(sd >= 0) || Number.isNaN(mean)) {
+      throw new RangeError(`normal(${mean}, ${sd}): expected sd >= 0`);
+    }
     let z = this.#spare;
     if (z === z) {
       this.#spare = NaN;
@@ -156,6 +160,7 @@ export class Prng {
 
   /** True with probability `p`. */
   bernoulli(p: number): boolean {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli(p): got ${p}, expected 0 <= p <= 1`);
     return this.float() < p;
   }
 

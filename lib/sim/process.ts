@@ -112,7 +112,12 @@ export class Process<R = unknown> extends SimEvent<R> {
     this._wake = -1;
     const t = this._target;
     this._target = null;
-    if (t && t.offDone(this._onEvent) && t._callbacks?.length === 0) t._abandoned();
+    if (t && t.offDone(this._onEvent) && t._callbacks?.length === 0) {
+      // The process was waiting for it and was interrupted: a failure it would have received
+      // is the interrupted process's business, not an unhandled error of the run.
+      if (t.triggered && !t.ok) t.defused = true;
+      t._abandoned();
+    }
   }
 
   _step(send: unknown, err: unknown, isThrow: boolean): void {

@@ -26,6 +26,8 @@ export class Request extends SimEvent<Request> {
   grantedNs = -1;
   /** Set once released or withdrawn. */
   released = false;
+  /** Set when the request was withdrawn because its process was interrupted. */
+  withdrawn = false;
 
   constructor(resource: Resource) {
     super(resource.sim);
@@ -45,7 +47,9 @@ export class Request extends SimEvent<Request> {
   override _abandoned(): void {
     // Only reached before the request event was processed, so its waiter never saw a grant made
     // at this instant: give that unit back too, or it would stay allocated to nobody.
-    if (!this.released) this.resource.release(this);
+    if (this.released) return;
+    this.resource.release(this);
+    this.withdrawn = true;
   }
 }
 
@@ -137,11 +141,16 @@ export class Resource {
     return req;
   }
 
-  /** Releases a granted unit, or withdraws a request not granted yet. Releasing twice throws. */
+  /**
+   * Releases a granted unit, or withdraws a request not granted yet. Releasing a granted unit
+   * twice throws; releasing a request that was already withdrawn (for instance automatically,
+   * when its process was interrupted) does nothing.
+   */
   release(req: Request): void {
     if (req.resource !== this) {
       throw new Error(`release: the request belongs to ${req.resource.name}`);
     }
+    if (req.released && (req.withdrawn || !req.granted)) return;
     if (req.released) throw new Error(`${this.name}: request released twice`);
     req.released = true;
     if (!req.granted) {

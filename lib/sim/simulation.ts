@@ -138,6 +138,12 @@ export class Simulation {
   cancel(handle: number): void {
     if (handle >= this.#queue.nextSeq) return;
     this.#cancelled.add(handle);
+    // Handles of callbacks that already ran never leave the set by themselves: prune it when it
+    // outgrows the queue (amortised O(1) per cancel).
+    if (this.#cancelled.size > 2 * this.#queue.size + 1024) {
+      const pending = this.#queue.pendingSeqs();
+      for (const h of this.#cancelled) if (!pending.has(h)) this.#cancelled.delete(h);
+    }
   }
 
   /** A new pending event. */
@@ -247,7 +253,13 @@ export class Simulation {
   #annotate(e: unknown): unknown {
     if (e instanceof UnhandledFailureError || e instanceof SimAssertionError) return e;
     const msg = e instanceof Error ? e.message : String(e);
-    return new SimAssertionError(`a callback threw: ${msg}`, { seed: this.seed, nowNs: this.#now });
+    return new SimAssertionError(
+      `a callback threw: ${msg}`,
+      { seed: this.seed, nowNs: this.#now },
+      {
+        cause: e,
+      },
+    );
   }
 
   #badTime(t: number): never {

@@ -63,6 +63,7 @@ export class Store<T> {
   #items = new Deque<Entry<T>>();
   #puts = new Deque<PendingPut<T>>();
   #gets = new Deque<SimEvent<T>>();
+  #handed = new WeakMap<SimEvent<T>, number>();
 
   constructor(sim: Simulation, name: string, capacity: number, maxWaiters = 1 << 20) {
     if (!(capacity >= 1) || (capacity !== Infinity && !Number.isInteger(capacity))) {
@@ -95,7 +96,12 @@ export class Store<T> {
     }
     this.#bound(this.#puts.length);
     this.stalledPuts++;
-    this.#puts.push({ item, size, ev, sinceNs: this.sim.now });
+    const pending = { item, size, ev, sinceNs: this.sim.now };
+    this.#puts.push(pending);
+    // An interrupted producer withdraws its item if it was not stored yet.
+    ev._abandoned = () => {
+      if (ev.pending && this.#puts.remove(pending)) this.#admitPuts();
+    };
     return ev;
   }
 
@@ -116,6 +122,12 @@ export class Store<T> {
     }
     this.#bound(this.#gets.length);
     this.#gets.push(ev);
+    // An interrupted consumer withdraws; an item handed to it at this very instant goes back to
+    // the head of the store, so that no item is lost.
+    ev._abandoned = () => {
+      if (ev.pending) this.#gets.remove(ev);
+      else if (ev.ok) this.#giveBack(ev);
+    };
     return ev;
   }
 
@@ -136,7 +148,22 @@ export class Store<T> {
     this.unitsPut += size;
     if (this.used > this.highWater) this.highWater = this.used;
     const g = this.#gets.shift();
-    if (g) g.succeed(this.#take());
+    if (!g) return;
+    this.#handed.set(g, this.#items.peek()!.size);
+    g.succeed(this.#take());
+  }
+
+  /** Returns the item handed to an abandoned get (may briefly exceed capacity: it was stored). */
+  #giveBack(ev: SimEvent<T>): void {
+    const size = this.#handed.get(ev) ?? 1;
+    const g = this.#gets.shift();
+    if (g) {
+      this.#handed.set(g, size);
+      g.succeed(ev.value as T);
+      return;
+    }
+    this.#items.unshift({ item: ev.value as T, size });
+    this.used += size;
   }
 
   #take(): T {

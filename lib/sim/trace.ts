@@ -87,9 +87,9 @@ export class Trace {
     fields: Readonly<Record<string, unknown>> = EMPTY,
   ): void {
     this.count++;
-    this.#absorb(
-      `${timeNs}|${component}|${kind}|${fields === EMPTY ? "" : JSON.stringify(fields)}\n`,
-    );
+    // Length prefixes keep the encoding unambiguous; fields (JSON) come last.
+    const f = fields === EMPTY ? "{}" : JSON.stringify(fields);
+    this.#absorb(`${timeNs}|${component.length}:${component}|${kind.length}:${kind}|${f}\n`);
     const needRecord = this.#window > 0 || this.#subscribers.length > 0;
     if (!needRecord) return;
     const rec: TraceRecord = { timeNs, component, kind, fields };

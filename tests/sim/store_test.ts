@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createSim, Store } from "../../lib/sim/mod.ts";
+import { createSim, Ring, Store } from "../../lib/sim/mod.ts";
 
 Deno.test("Store.put() blocks at capacity; stall accounting is exact on a hand-computed scenario", () => {
   // Capacity 2. The producer puts a,b,c,d back to back at t=0; the consumer gets at 10 and 25.
@@ -146,4 +146,47 @@ Deno.test("Store with Infinity capacity never blocks a put", () => {
   assert.equal(s.used, 1_000_000);
   assert.equal(s.stalledPuts, 0);
   sim.run();
+});
+
+Deno.test("Store.get(): an interrupted consumer loses no item handed to it at the same instant", () => {
+  const sim = createSim({ seed: 1 });
+  const q = new Ring<string>(sim, "q", { slots: 4 });
+  const a = sim.process(function* () {
+    try {
+      yield q.get();
+    } catch { /* interrupted */ }
+  }, "a");
+  sim.process(function* () {
+    yield 5;
+    q.trySend("x", 300);
+    a.interrupt("stop");
+  });
+  const got: unknown[] = [];
+  sim.process(function* () {
+    yield 10;
+    got.push(yield q.get());
+  });
+  sim.run();
+  assert.deepEqual(got, ["x"]);
+  assert.equal(q.used, 0);
+});
+
+Deno.test("Store.put(): an interrupted producer withdraws an item not stored yet", () => {
+  const sim = createSim({ seed: 1 });
+  const q = new Store<string>(sim, "q", 1);
+  q.tryPut("first");
+  const p = sim.process(function* () {
+    try {
+      yield q.put("second");
+    } catch { /* interrupted */ }
+  });
+  sim.process(function* () {
+    yield 1;
+    p.interrupt("stop");
+    yield 1;
+    q.tryGet();
+  });
+  sim.run();
+  assert.equal(q.length, 0);
+  assert.equal(q.itemsPut, 1);
 });
