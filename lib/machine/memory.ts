@@ -151,13 +151,14 @@ export class Memory {
   /** Flips bits (0-63) of a word, as a particle strike would; no trace of it until read. */
   flipBits(address: number, bits: readonly number[]): void {
     this.nodeOf(address);
+    // Validate every bit first: a rejected call must not leave some bits flipped (untraced).
+    for (const b of bits) {
+      if (!Number.isInteger(b) || b < 0 || b > 63) throw new RangeError(`bit ${b}: expected 0..63`);
+    }
     const i = this.#index(address);
     let w = this.#words.get(i);
     if (!w) this.#words.set(i, w = { value: 0n, flips: 0n });
-    for (const b of bits) {
-      if (!Number.isInteger(b) || b < 0 || b > 63) throw new RangeError(`bit ${b}: expected 0..63`);
-      w.flips ^= 1n << BigInt(b);
-    }
+    for (const b of bits) w.flips ^= 1n << BigInt(b);
   }
 
   /** Ground truth for checkers: the bits currently flipped in a word (0n when clean). */
