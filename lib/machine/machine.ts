@@ -265,7 +265,9 @@ export class Machine {
       : kind === "device"
       ? this.devices.has(id)
       : false;
-    if (!ok || (kind !== "device" && !/^\d+$/.test(id))) {
+    // Canonical numbers only: health is keyed by the id string, so "core:01" would be a second,
+    // disconnected entry for core 1.
+    if (!ok || (kind !== "device" && !/^(0|[1-9]\d*)$/.test(id))) {
       throw new RangeError(
         `no component ${JSON.stringify(component)}: expected core:0..${this.cores.length - 1}, ` +
           `node:N or mc:N with N < ${this.nodes.length}, socket:N with N < ${this.config.sockets}, ` +
