@@ -203,7 +203,9 @@ Deno.test("Memory.scrub() corrects single flips (counted, traced), leaves multi-
     events.filter((e) => e.kind === "ecc-corrected").map((e) => e.fields.address),
     [0, 8, b1],
   );
-  for (const a of [0, 8, b1]) assert.deepEqual(m.memory.read(a), { status: "ok", value: BigInt(a) + 1n });
+  for (const a of [0, 8, b1]) {
+    assert.deepEqual(m.memory.read(a), { status: "ok", value: BigInt(a) + 1n });
+  }
   assert.equal(m.memory.flippedBits(16), (1n << 3n) | (1n << 4n));
   assert.equal(m.memory.read(16).status, "uncorrectable");
   assert.equal(m.memory.scrub(), 0, "nothing left to correct");
