@@ -186,27 +186,35 @@ export function notebookProgress(
   const throttle = new Throttle(250);
   const id = `ftlab-campaign-${Date.now()}-${displayCounter++}`;
   let shown: Promise<unknown> | undefined;
-  const send = (state: ProgressState) => {
-    const bundle = { "text/plain": progressText(state), "text/html": progressHtml(state) };
+  const send = (state: ProgressState, final: boolean) => {
+    // The final view stays in the saved notebook: it carries no wall-clock figures, so that an
+    // executed notebook is byte-identical from run to run.
+    const text = final ? finalText(state) : progressText(state);
+    const bundle = { "text/plain": text, "text/html": progressHtml(state, text) };
     // Chained so that updates arrive in order and never block the trials.
     shown = shown === undefined
       ? channel.publish(bundle, id).catch(() => {})
       : shown.then(() => channel.update(id, bundle)).catch(() => {});
   };
   return {
-    update: (state) => throttle.ready() && send(state),
+    update: (state) => throttle.ready() && send(state, false),
     finish: async (state) => {
-      send(state);
+      send(state, true);
       await shown;
     },
   };
 }
 
-function progressHtml(state: ProgressState): string {
+function finalText(state: ProgressState): string {
+  const errors = state.errors > 0 ? `, ${state.errors} error${state.errors === 1 ? "" : "s"}` : "";
+  return `${state.name} ${state.done}/${state.total} trials done${errors}`;
+}
+
+function progressHtml(state: ProgressState, text: string): string {
   const colour = state.errors > 0 ? "#c0392b" : "#2b7bba";
   return `<div style="font-family:monospace">` +
     `<progress value="${state.done}" max="${
       Math.max(state.total, 1)
     }" style="width:16em;accent-color:${colour}"></progress> ` +
-    `${escapeHtml(progressText(state))}</div>`;
+    `${escapeHtml(text)}</div>`;
 }
