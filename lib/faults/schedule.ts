@@ -63,7 +63,9 @@ export class FaultSchedule {
   constructor(sim: Simulation, machine: Machine | undefined, specs: readonly FaultSpecInput[]) {
     this.sim = sim;
     this.machine = machine;
-    this.specs = parseConfig(z.array(faultSpecSchema), specs, "faults");
+    // Wrapped so that errors name `faults.N.field`, as the checks of arm() do.
+    this.specs = parseConfig(z.object({ faults: z.array(faultSpecSchema) }), { faults: specs })
+      .faults;
     this.#prng = sim.prng.fork("faults");
   }
 
