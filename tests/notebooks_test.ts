@@ -51,3 +51,33 @@ for (const name of notebooks) {
     }
   });
 }
+
+Deno.test("notebooks/00_getting_started.ipynb: two runs with the same parameters give byte-identical files", async () => {
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  try {
+    for (const d of dirs) {
+      const r = await ftlab([
+        "notebooks",
+        "notebooks/00_getting_started.ipynb",
+        "--out",
+        d,
+        "--param",
+        "repetitions=3",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const files = ["00_getting_started.ipynb", "00_getting_started.html"];
+    for (const f of [...Deno.readDirSync(`${dirs[0]}/00_getting_started`)]) {
+      files.push(`00_getting_started/${f.name}`);
+    }
+    for (const f of files) {
+      const [a, b] = await Promise.all(dirs.map((d) => Deno.readFile(`${d}/${f}`)));
+      assert.ok(
+        a!.length > 0 && a!.length === b!.length && a!.every((x, i) => x === b![i]),
+        `${f} differs`,
+      );
+    }
+  } finally {
+    for (const d of dirs) await Deno.remove(d, { recursive: true });
+  }
+});
