@@ -132,6 +132,16 @@ function runOnce(scenario: MachineScenario, seed: number, faults: readonly Fault
     sim.after(scenario.scrubIntervalNs, scrub);
   }
   const r = sim.run({ untilNs: scenario.durationNs });
+  // The workload traces nothing while it runs; without this record a fault-free run's digest
+  // would be the same for every seed and could not tell two runs apart.
+  const w = workload.metrics;
+  sim.trace.emit(r.nowNs, "workload.memtest", "end", {
+    reads: w.reads,
+    writes: w.writes,
+    wrongReads: w.wrongReads,
+    crashNs: w.crashNs,
+    outputChecksum: w.outputChecksum,
+  });
   return {
     machine: machine.config,
     digest: sim.trace.digest,
