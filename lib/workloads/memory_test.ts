@@ -15,6 +15,7 @@
  */
 import { z } from "zod";
 import type { Machine, MachineEvent } from "../machine/machine.ts";
+import { ConfigError } from "../sim/errors.ts";
 import type { Simulation } from "../sim/simulation.ts";
 
 /** zod schema of the memory-test workload. */
@@ -102,15 +103,25 @@ export class MemoryTest {
   #h2 = 0x12345678;
 
   constructor(machine: Machine, config: MemoryTestConfig) {
+    // A workload that does not fit the machine is a user error (CLI exit status 2), not a bug.
     const node = machine.nodes[config.node];
-    if (!node) throw new RangeError(`workload.node: no node ${config.node}`);
+    if (!node) {
+      throw new ConfigError("workload.node", config.node, `a node 0..${machine.nodeCount - 1}`);
+    }
     if (config.cores > node.cores.length) {
-      throw new RangeError(`workload.cores: node ${config.node} has ${node.cores.length} cores`);
+      throw new ConfigError(
+        "workload.cores",
+        config.cores,
+        `at most ${node.cores.length} (the cores of node ${config.node})`,
+      );
     }
     const region = memoryTestRegion(machine, config);
     if (region.bytes > machine.memory.bytesPerNode) {
-      throw new RangeError(
-        `workload: working sets (${region.bytes} bytes) exceed the node's memory`,
+      throw new ConfigError(
+        "workload.wordsPerCore",
+        config.wordsPerCore,
+        `working sets that fit the node's ${machine.memory.bytesPerNode} bytes ` +
+          `(${config.cores} x ${config.wordsPerCore} words need ${region.bytes})`,
       );
     }
     this.machine = machine;
