@@ -85,14 +85,14 @@ export function runScenario(
   input: MachineScenarioInput | MachineScenario,
   seed?: number,
 ): ScenarioResult {
-  const scenario = parseConfig(machineScenarioSchema, input, "scenario");
-  try {
-    machineConfig(scenario.machine as never);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const field = e.field === "" ? "machine" : `machine.${e.field}`;
-    throw new ConfigError(field, e.value, e.expected, "scenario");
+  // The machine is checked first, on its own: when a full machine config is invalid, the union
+  // of the scenario schema can only say "machine", with no field and no expectation.
+  const raw = (input as { machine?: unknown } | null)?.machine;
+  if (typeof raw === "string" || (typeof raw === "object" && raw !== null && !Array.isArray(raw))) {
+    checkMachine(raw);
   }
+  const scenario = parseConfig(machineScenarioSchema, input, "scenario");
+  checkMachine(scenario.machine);
   const s = seed ?? scenario.seed;
   const run = runOnce(scenario, s, scenario.faults);
   const reference = scenario.reference && scenario.faults.length > 0
@@ -108,6 +108,17 @@ export function runScenario(
     timeline: run.timeline,
     throughput: run.throughput,
   };
+}
+
+/** Validates a machine reference; errors name `machine.<field>`. */
+function checkMachine(ref: unknown): void {
+  try {
+    machineConfig(ref as never);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const field = e.field === "" ? "machine" : `machine.${e.field}`;
+    throw new ConfigError(field, e.value, e.expected, "scenario");
+  }
 }
 
 function runOnce(scenario: MachineScenario, seed: number, faults: readonly FaultSpec[]) {
