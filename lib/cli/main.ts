@@ -41,7 +41,9 @@ export async function main(args: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`ftlab: unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    // One line, like every user error; the full usage is one `ftlab help` away.
+    const known = Object.keys(COMMANDS).join(", ");
+    console.error(`ftlab: unknown command ${JSON.stringify(name)} (commands: ${known}; see help)`);
     return 2;
   }
   try {
