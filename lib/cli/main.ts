@@ -50,7 +50,8 @@ export async function main(args: string[]): Promise<number> {
     return await (await load())(rest);
   } catch (e) {
     if (isUserError(e)) {
-      console.error(`ftlab ${name}: ${e.message}`);
+      // Some messages (node's parseArgs: "--seed -3") span lines; a user error prints as one.
+      console.error(`ftlab ${name}: ${e.message.replace(/\s*\n\s*/g, " ")}`);
       return 2;
     }
     throw e;
