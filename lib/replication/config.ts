@@ -1,0 +1,161 @@
+/**
+ * The FT-Linux configuration: one zod schema for every parameter of the replication model, with
+ * the defaults of ft-linux.md (the specification) and the calibrated values documented inline.
+ *
+ * Data flow: a user writes a partial {@linkcode FtLinuxConfigInput}; {@linkcode parseFtLinuxConfig}
+ * validates it once (errors name the field) and fills defaults; the runtime only sees
+ * {@linkcode FtLinuxConfig}.
+ *
+ * Calibrated (not in the paper): the receiver wake-up distribution (`ring.wakeMedianNs`,
+ * `ring.wakeSigma`, `ring.wakeLoadFactor`), the replay section cost and the takeover step costs
+ * other than the NIC driver load; see notebooks/02_ftlinux.ipynb for what they were fitted to.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { durationNs, parseConfig } from "../sim/config.ts";
+import { FAILOVER_POLICIES } from "./failover_policy.ts";
+
+const ringSchema = z.object({
+  /** Slots per receive ring ([K]: 8192). */
+  slots: z.number().int().min(16).max(1 << 20).default(8192),
+  /** Bytes per slot ([K]: 128, cache-line sized). */
+  slotBytes: z.number().int().min(32).max(4096).default(128),
+  /** Header bytes per slot (115 B of payload per 128 B slot). */
+  headerBytes: z.number().int().min(1).max(64).default(13),
+  /** Sender-side cost of writing one slot into a remote ring ([P] section 2: about 0.55 us). */
+  writeNs: durationNs.default(550),
+  /** Inter-processor interrupt delivery latency. */
+  ipiNs: durationNs.default(2_000),
+  /** How long an idle receiver keeps polling before it sleeps (IPI needed afterwards). */
+  pollNs: durationNs.default(20_000),
+  /** Receiver cost of handling one message (copy to the replay queues). */
+  handleNs: durationNs.default(300),
+  /** Median cost of `wake_up_process()` on an idle partition (calibrated). */
+  wakeMedianNs: durationNs.default(6_000),
+  /** Log-normal shape of the wake-up cost (calibrated). */
+  wakeSigma: z.number().min(0).max(4).default(1.2),
+  /** Growth of the wake-up cost with run-queue load (runnable threads per core, calibrated). */
+  wakeLoadFactor: z.number().min(0).max(1000).default(4),
+  /** Upper bound of one wake-up ("tens of milliseconds under load"). */
+  wakeMaxNs: durationNs.default(50_000_000),
+}).strict();
+
+const replaySchema = z.object({
+  /** Cost of one Pthreads section (lock, unlock, condvar access) on either replica. */
+  sectionNs: durationNs.default(1_000),
+  /** Secondary waiting for its tuple: one spin ([P]: 5 us) ... */
+  spinNs: durationNs.default(5_000),
+  /** ... up to this many spins ([P]: 200) ... */
+  spinCount: z.number().int().min(0).max(100_000).default(200),
+  /** ... then it sleeps one scheduler tick per retry (Linux 3.2, HZ=250: 4 ms). */
+  tickNs: durationNs.default(4_000_000),
+  /** Checksum of sent/received data (software CRC, per byte; calibrated: 0.85 for the download). */
+  checksumNsPerByte: z.number().min(0).max(1000).default(3.6),
+  /** Deterministic logical time: the shepherd's sampling period ([P]: 20 us). */
+  shepherdNs: durationNs.default(20_000),
+}).strict();
+
+const heartbeatSchema = z.object({
+  /** Heartbeat period ([K]: 100 ms). */
+  periodNs: durationNs.default(100_000_000),
+  /** Peer declared dead after this long without a heartbeat ([K]: 400 ms = 4 missed). */
+  timeoutNs: durationNs.default(400_000_000),
+}).strict();
+
+const takeoverSchema = z.object({
+  /** Loading the NIC driver on the survivor (PCI rescan, probe): ~99% of the gap [P]. */
+  nicDriverLoadNs: durationNs.default(4_600_000_000),
+  /** Draining the forwarded-packet queues. */
+  drainNs: durationNs.default(200_000),
+  /** Trimming the stable buffer and fixing sequence offsets. */
+  trimNs: durationNs.default(100_000),
+  /** Flushing send buffers and retransmitting unacknowledged data. */
+  flushNs: durationNs.default(100_000),
+  /** Bringing the NIC up with the service IP (gratuitous ARP). */
+  nicUpNs: durationNs.default(20_000_000),
+  /** Marking itself primary and removing the dummy NIC. */
+  promoteNs: durationNs.default(1_000_000),
+  /** Waking the replay threads. */
+  wakeThreadsNs: durationNs.default(100_000),
+}).strict();
+
+const networkSchema = z.object({
+  /** Client link bandwidth (1 Gb/s in [P]). */
+  linkBitsPerSec: z.number().positive().default(1e9),
+  /** One-way latency client <-> machine. */
+  latencyNs: durationNs.default(40_000),
+  /** TCP maximum segment size. */
+  mss: z.number().int().min(64).max(65536).default(1448),
+  /** Window (bytes in flight). */
+  windowBytes: z.number().int().min(1448).default(256 * 1024),
+  /** Initial and minimum retransmission timeout (Linux: 200 ms). */
+  rtoMinNs: durationNs.default(200_000_000),
+  /** Largest retransmission timeout after exponential backoff. */
+  rtoMaxNs: durationNs.default(60_000_000_000),
+  /** Retransmissions before a connection is given up. */
+  maxRetries: z.number().int().min(1).max(30).default(15),
+  /** Per-packet processing in a kernel's network stack. */
+  packetNs: durationNs.default(2_000),
+}).strict();
+
+/** zod schema of {@linkcode FtLinuxConfig}. */
+export const ftLinuxConfigSchema = z.object({
+  /** Machine preset. */
+  machine: z.string().default("opteron-6376-4s"),
+  /** Kernel replicas: 1 = unreplicated baseline with one partition's resources; N = primary + N-1. */
+  replicas: z.number().int().min(1).max(8).default(2),
+  /** NUMA nodes per partition (default: the machine's nodes / max(2, replicas)). */
+  nodesPerPartition: z.number().int().min(1).optional(),
+  /** Multithreading determinism: schedule replication or deterministic logical time. */
+  mode: z.enum(["schedule", "logical-time"]).default("schedule"),
+  /** Output commit: relaxed (FT-Linux), strict, or the negative control none. */
+  commit: z.enum(["relaxed", "strict", "none"]).default("relaxed"),
+  /** Negative control `none`: log entries are written this long after the output was released. */
+  lazyLogNs: durationNs.default(300_000),
+  /** With 3+ replicas: release output only when a majority of send checksums agree. */
+  vote: z.boolean().default(false),
+  /** Failover policy (how the survivor gets the NIC); see {@linkcode FAILOVER_POLICIES}. */
+  failover: z.string().refine((p) => p in FAILOVER_POLICIES, {
+    message: `one of ${Object.keys(FAILOVER_POLICIES).join(", ")}`,
+  }).default("driver-reload"),
+  ring: ringSchema.default(ringSchema.parse({})),
+  replay: replaySchema.default(replaySchema.parse({})),
+  heartbeat: heartbeatSchema.default(heartbeatSchema.parse({})),
+  takeover: takeoverSchema.default(takeoverSchema.parse({})),
+  network: networkSchema.default(networkSchema.parse({})),
+}).strict().superRefine((c, ctx) => {
+  if (c.heartbeat.timeoutNs <= c.heartbeat.periodNs) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["heartbeat", "timeoutNs"],
+      message: `a timeout longer than the period (${c.heartbeat.periodNs} ns)`,
+      input: c.heartbeat.timeoutNs,
+    });
+  }
+});
+
+/** A validated FT-Linux configuration with every default filled in. */
+export type FtLinuxConfig = z.output<typeof ftLinuxConfigSchema>;
+/** What a user may write for an FT-Linux configuration. */
+export type FtLinuxConfigInput = z.input<typeof ftLinuxConfigSchema>;
+
+/**
+ * Validates an FT-Linux configuration; throws a ConfigError naming the field.
+ *
+ * @example
+ * ```ts
+ * import { parseFtLinuxConfig } from "./config.ts";
+ * const c = parseFtLinuxConfig({ commit: "strict", heartbeat: { timeoutNs: "800ms" } });
+ * if (c.heartbeat.timeoutNs !== 800_000_000 || c.ring.slots !== 8192) throw new Error("defaults");
+ * try {
+ *   parseFtLinuxConfig({ commit: "lazy" });
+ *   throw new Error("accepted");
+ * } catch (e) {
+ *   if (!String(e).includes("commit")) throw e;
+ * }
+ * ```
+ */
+export function parseFtLinuxConfig(input: FtLinuxConfigInput = {}): FtLinuxConfig {
+  return parseConfig(ftLinuxConfigSchema, input, "ftlinux");
+}

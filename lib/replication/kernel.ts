@@ -1,0 +1,313 @@
+/**
+ * One kernel replica: a partition's cores, its receive ring, its TCP state and its FT namespace.
+ * It ships messages to the other replicas, applies the output-commit policy to sends, reads its
+ * application memory through ECC (bit flips), and halts (fail-stop) when its partition fails.
+ *
+ * @module
+ */
+import type { Machine } from "../machine/machine.ts";
+import type { SimEvent } from "../sim/event.ts";
+import type { Simulation } from "../sim/simulation.ts";
+import type { FtLinuxConfig } from "./config.ts";
+import { CorePool } from "./core_pool.ts";
+import type { FtLinux } from "./ft_linux.ts";
+import { MessageRing } from "./message_ring.ts";
+import type { KernelMessage, LogEntry } from "./messages.ts";
+import { type FtGen, FtNamespace, type FtThread, ReplicaHalted } from "./namespace.ts";
+import type { Partition } from "./partition.ts";
+import { type Chunk, SEND_BUFFER_BYTES, type ServerConn, ServerTcp } from "./server_tcp.ts";
+
+/** Role of a replica. */
+export type Role = "primary" | "secondary" | "halted";
+
+/** Start of the replicated wall clock (2017-06-05, [P]'s conference), in ns since 1970. */
+const EPOCH_NS = 1_496_620_800_000_000_000;
+
+/**
+ * A kernel replica. Built by {@linkcode FtLinux}; scripts read its counters and state.
+ *
+ * @example
+ * ```ts
+ * import { createFtLinux } from "./ft_linux.ts";
+ * import { createSim } from "../sim/mod.ts";
+ * const sys = createFtLinux(createSim({ seed: 1 }), {});
+ * if (sys.kernels[0]!.role !== "primary" || sys.kernels[1]!.cores.cores !== 32) throw new Error("roles");
+ * ```
+ */
+export class Kernel {
+  readonly sim: Simulation;
+  readonly sys: FtLinux;
+  readonly id: number;
+  readonly name: string;
+  readonly partition: Partition;
+  readonly config: FtLinuxConfig;
+  readonly cores: CorePool;
+  readonly ring: MessageRing<KernelMessage>;
+  readonly tcp: ServerTcp;
+  readonly ns: FtNamespace;
+  role: Role;
+  /** Output chunks this replica computed, per connection (ground truth for checkers). */
+  readonly computed = new Map<number, Chunk[]>();
+  /** Checksum mismatches found comparing with the primary's send log. */
+  divergences: string[] = [];
+  readonly #acks = new Map<
+    string,
+    { need: number; got: number; sums: number[]; ev: SimEvent<void> }
+  >();
+
+  constructor(sys: FtLinux, id: number, partition: Partition, primary: boolean) {
+    this.sys = sys;
+    this.sim = sys.sim;
+    this.id = id;
+    this.name = `k${id}`;
+    this.partition = partition;
+    this.config = sys.config;
+    this.role = primary ? "primary" : "secondary";
+    this.cores = new CorePool(this.sim, partition.cores.length);
+    this.ring = new MessageRing(
+      this.sim,
+      `${this.name}.ring`,
+      this.config.ring,
+      this.cores,
+      this.sim.prng.fork(`ring${id}`),
+      (m) => this.#receive(m),
+    );
+    this.tcp = new ServerTcp(this.sim, this.config.network, sys.link, id + 1);
+    this.tcp.transmitting = primary;
+    this.ns = new FtNamespace(this, primary);
+  }
+
+  /** True until the replica halted. */
+  get alive(): boolean {
+    return this.role !== "halted";
+  }
+
+  /** The machine. */
+  get machine(): Machine {
+    return this.sys.machine;
+  }
+
+  /** Throws {@linkcode ReplicaHalted} into thread code of a halted replica. */
+  checkAlive(): void {
+    if (this.role === "halted") throw new ReplicaHalted(this.name);
+  }
+
+  /** The replicated wall clock. */
+  clockNs(): number {
+    return EPOCH_NS + this.sim.now;
+  }
+
+  /** Ships a message to every live secondary's ring (primary side), waiting for room. */
+  *ship(msg: KernelMessage, bytes: number): FtGen {
+    for (const k of this.sys.kernels) {
+      if (k === this || k.role !== "secondary") continue;
+      this.checkAlive();
+      msg.slots = k.ring.slotsFor(bytes);
+      yield* k.ring.write(msg, bytes);
+    }
+  }
+
+  /** Ships from a callback context (heartbeats, bumps, forwarded packets). */
+  post(msg: KernelMessage, bytes: number, done?: () => void): void {
+    const targets = this.sys.kernels.filter((k) => k !== this && k.role === "secondary");
+    let left = targets.length;
+    if (left === 0) return done?.();
+    for (const k of targets) {
+      const copy = { ...msg, slots: k.ring.slotsFor(bytes) };
+      k.ring.post(copy, bytes, () => {
+        if (--left === 0) done?.();
+      });
+    }
+  }
+
+  /** Writes a log entry under the output-commit policy (none: lazily, after the output). */
+  *log(entry: LogEntry, bytes: number): FtGen {
+    if (this.config.commit === "none") {
+      this.sim.after(this.config.lazyLogNs, () => {
+        if (this.alive) this.post(entry, bytes);
+      });
+      return;
+    }
+    yield* this.ship(entry, bytes);
+  }
+
+  /** send(): output commit on a live replica; checksum comparison on a replaying one. */
+  *send(th: FtThread, conn: number, len: number, sum: number): FtGen {
+    this.checkAlive();
+    if (this.sys.kernels.length > 1) {
+      yield* this.cores.run(Math.round(len * this.config.replay.checksumNsPerByte));
+    }
+    const c = this.tcp.conns.get(conn);
+    if (!this.ns.live) {
+      const e = yield* this.ns.takeLog(th);
+      if (e) return this.#replaySend(th, e, c, conn, len, sum);
+    }
+    for (let i = 0; c && c.produced - c.acked > SEND_BUFFER_BYTES && i < 1_000_000; i++) {
+      c.waiter = this.sim.event<void>();
+      yield c.waiter;
+      this.checkAlive();
+    }
+    const n = th.n++;
+    const entry: LogEntry = { t: "log", tid: th.tid, n, sys: "send", value: len, sum, slots: 0 };
+    if (this.config.commit === "none") {
+      this.#release(conn, c, len, sum);
+      yield* this.log(entry, 24);
+      return;
+    }
+    yield* this.ship(entry, 24);
+    if (this.config.commit === "strict" || this.config.vote) {
+      const ok = yield* this.#awaitAcks(th.tid, n, sum);
+      if (!ok) return;
+    }
+    this.#release(conn, c, len, sum);
+  }
+
+  #replaySend(
+    th: FtThread,
+    e: LogEntry,
+    c: ServerConn | undefined,
+    conn: number,
+    len: number,
+    sum: number,
+  ) {
+    if (e.sum !== sum || e.value !== len) {
+      this.divergences.push(`${th.tid}#${e.n}: send checksum ${sum} != primary's ${e.sum}`);
+      this.sys.onDivergence(this, th.tid, e.n);
+    }
+    if (this.config.vote) {
+      const p = this.sys.primary();
+      if (p) {
+        this.sys.postTo(p, { t: "ack", from: this.id, tid: th.tid, n: e.n, sum, slots: 1 }, 24);
+      }
+    }
+    this.#release(conn, c, len, sum);
+  }
+
+  #release(conn: number, c: ServerConn | undefined, len: number, sum: number): void {
+    let list = this.computed.get(conn);
+    if (!list) this.computed.set(conn, list = []);
+    const off = list.length === 0 ? 0 : list[list.length - 1]!.off + list[list.length - 1]!.len;
+    list.push({ off, len, sum });
+    if (c) this.tcp.append(c, len, sum);
+  }
+
+  *#awaitAcks(tid: string, n: number, sum: number): FtGen<boolean> {
+    const secondaries = this.sys.kernels.filter((k) => k !== this && k.role === "secondary").length;
+    if (secondaries === 0) return true;
+    const need = this.config.vote ? Math.ceil((secondaries + 1) / 2) : secondaries;
+    const ev = this.sim.event<void>();
+    const key = `${tid}#${n}`;
+    const a = { need, got: 0, sums: [] as number[], ev };
+    this.#acks.set(key, a);
+    yield ev;
+    this.#acks.delete(key);
+    this.checkAlive();
+    if (!this.config.vote) return true;
+    const sums = a.sums;
+    const agree = sums.filter((s) => s === sum).length;
+    if (agree + 1 >= Math.floor((secondaries + 1) / 2) + 1) return true;
+    this.sys.outvoted(this);
+    return false;
+  }
+
+  /** accept() of a live replica: waits for a connection. */
+  *acceptLive(): FtGen<unknown> {
+    for (let i = 0; this.tcp.acceptQueue.length === 0 && i < 1_000_000; i++) {
+      this.tcp.acceptWaiter = this.sim.event<void>();
+      yield this.tcp.acceptWaiter;
+      this.checkAlive();
+    }
+    return this.tcp.acceptQueue.shift();
+  }
+
+  /** A replayed or live accept returned `conn`: it leaves the accept queue. */
+  accepted(conn: number): void {
+    const i = this.tcp.acceptQueue.indexOf(conn);
+    if (i >= 0) this.tcp.acceptQueue.splice(i, 1);
+  }
+
+  /** recv() of a live replica: the next request from the stable buffer, or null at FIN. */
+  *recvLive(conn: number): FtGen<unknown> {
+    const c = this.tcp.conns.get(conn);
+    for (let i = 0; c && i < 1_000_000; i++) {
+      if (c.requests.length > c.reqConsumed) return c.requests[c.reqConsumed++];
+      if (c.finReceived) return null;
+      c.waiter = this.sim.event<void>();
+      yield c.waiter;
+      this.checkAlive();
+    }
+    return null;
+  }
+
+  /** A replayed recv consumed a request: trim the stable buffer up to it. */
+  consumed(conn: number, value: unknown): void {
+    const c = this.tcp.conns.get(conn);
+    if (!c || !value || typeof value !== "object") return;
+    const off = (value as { off: number }).off;
+    while (c.reqConsumed < c.requests.length && c.requests[c.reqConsumed]!.off <= off) {
+      c.reqConsumed++;
+    }
+  }
+
+  /** close() after the output. */
+  closeConn(conn: number): void {
+    const c = this.tcp.conns.get(conn);
+    if (c) this.tcp.close(c);
+  }
+
+  /** Reads this thread's working memory through ECC: bit flips show up here. */
+  touchMemory(th: FtThread): void {
+    const addr = this.sys.threadAddress(this, th.tid);
+    if (this.machine.memory.flippedBits(addr) === 0n) return;
+    const r = this.machine.memory.read(addr);
+    if (r.status === "ok") {
+      const bad = Number((r.value ^ this.machine.memory.intendedValue(addr)) & 0xffffffffn);
+      if (bad !== 0) th.poison = bad;
+    }
+  }
+
+  /** An internal replay inconsistency (counted like a checksum mismatch). */
+  divergence(detail: string): void {
+    this.divergences.push(detail);
+  }
+
+  /** Fail-stop of this replica. */
+  halt(reason: string): void {
+    if (this.role === "halted") return;
+    this.role = "halted";
+    this.tcp.alive = false;
+    this.ring.receiverDied();
+    this.sim.trace.emit(this.sim.now, `replication.${this.name}`, "halt", { reason });
+  }
+
+  /** Completes strict/vote acknowledgements on the primary. */
+  #ack(m: Extract<KernelMessage, { t: "ack" }>): void {
+    const a = this.#acks.get(`${m.tid}#${m.n}`);
+    if (!a) return;
+    a.got++;
+    if (m.sum !== undefined) a.sums.push(m.sum);
+    if (a.got >= a.need && a.ev.pending) a.ev.succeed();
+  }
+
+  #receive(m: KernelMessage): number {
+    switch (m.t) {
+      case "hb":
+        this.sys.heard(this, m.from);
+        return m.slots;
+      case "ack":
+        this.#ack(m);
+        return m.slots;
+      case "pkt":
+        this.tcp.receive(m.pkt);
+        return m.slots;
+      case "log":
+        if (m.sys === "send" && this.config.commit === "strict" && !this.config.vote) {
+          const p = this.sys.primary();
+          if (p) this.sys.postTo(p, { t: "ack", from: this.id, tid: m.tid, n: m.n, slots: 1 }, 24);
+        }
+        return this.ns.deliver(m);
+      default:
+        return this.ns.deliver(m);
+    }
+  }
+}
