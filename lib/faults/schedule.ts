@@ -90,7 +90,7 @@ export class FaultSchedule {
     let seen = 0;
     const unsubscribe = this.sim.trace.subscribe((r: TraceRecord) => {
       if (on.kind !== undefined && r.kind !== on.kind) return;
-      if (on.component !== undefined && !r.component.startsWith(on.component)) return;
+      if (on.component !== undefined && !componentMatches(r.component, on.component)) return;
       if (++seen < on.nth) return;
       unsubscribe();
       this.sim.after(spec.after, () => this.#fire(spec, index));
@@ -194,4 +194,13 @@ export class FaultSchedule {
       at("region", spec.region, () => m.memory.nodeOf(end));
     }
   }
+}
+
+/**
+ * `machine.node1` matches itself and `machine.node1.x`, not `machine.node10`; a trailing `*` makes
+ * a plain prefix (`machine.core*` matches every core).
+ */
+function componentMatches(component: string, pattern: string): boolean {
+  if (pattern.endsWith("*")) return component.startsWith(pattern.slice(0, -1));
+  return component === pattern || component.startsWith(`${pattern}.`);
 }

@@ -40,7 +40,10 @@ export type DriverBugClass = typeof DRIVER_BUG_CLASSES[number];
 
 /** When a fault fires. */
 export const triggerSchema = z.object({
-  /** Match trace records whose component starts with this prefix. */
+  /**
+   * Match trace records of this component or below it (`machine.node1` matches `machine.node1.x`
+   * but not `machine.node10`); a trailing `*` matches any prefix (`machine.core*`).
+   */
   component: z.string().optional(),
   /** Match trace records of this kind. */
   kind: z.string().optional(),

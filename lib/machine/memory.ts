@@ -173,7 +173,8 @@ export class Memory {
 
   /**
    * One patrol-scrub pass over the stored words of `node` (all nodes when omitted): corrects single
-   * flips (counted as corrections) and reports uncorrectable words. Returns words corrected.
+   * flips (counted as corrections). Uncorrectable words are left for the next read to report
+   * (a machine check then). Returns words corrected.
    */
   scrub(node?: number): number {
     if (this.ecc === "none") return 0;

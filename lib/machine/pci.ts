@@ -137,6 +137,7 @@ export class PciDevice {
 
   /** Reads 1, 2 or 4 bytes (little-endian) of configuration space. */
   readConfig(offset: number, bytes: 1 | 2 | 4 = 4): RegisterRead {
+    checkConfigRange(offset, bytes);
     if (!this.reachable) return { status: "bus-error", value: 2 ** (8 * bytes) - 1 };
     let v = 0;
     for (let i = bytes - 1; i >= 0; i--) v = v * 256 + this.config[offset + i]!;
@@ -145,6 +146,7 @@ export class PciDevice {
 
   /** Writes 1, 2 or 4 bytes (little-endian) of configuration space. */
   writeConfig(offset: number, value: number, bytes: 1 | 2 | 4 = 4): boolean {
+    checkConfigRange(offset, bytes);
     if (!this.reachable) return false;
     for (let i = 0; i < bytes; i++) this.config[offset + i] = (value >>> (8 * i)) & 0xff;
     return true;
@@ -220,5 +222,11 @@ export class PciDevice {
     const d = this.#defs.get(name);
     if (!d) throw new RangeError(`${this.name}: no register named ${JSON.stringify(name)}`);
     return d;
+  }
+}
+
+function checkConfigRange(offset: number, bytes: number): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset + bytes > 256) {
+    throw new RangeError(`config space access at ${offset} (+${bytes}) outside 0..255`);
   }
 }

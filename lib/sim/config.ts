@@ -137,6 +137,14 @@ function expectedText(issue: z.core.$ZodIssue): string {
       return issue.message.replace(/^Invalid input:?\s*/i, "");
     case "invalid_value":
       return `one of ${issue.values.map((v) => describeValue(v)).join(", ")}`;
+    case "too_big":
+      return `${issue.origin === "array" ? "at most" : issue.inclusive ? "at most" : "below"} ${
+        String(issue.maximum)
+      }${issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : ""}`;
+    case "too_small":
+      return `${issue.origin === "array" ? "at least" : issue.inclusive ? "at least" : "above"} ${
+        String(issue.minimum)
+      }${issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : ""}`;
     default:
       // ConfigError already says "expected": strip it from custom messages too (durationNs's),
       // which otherwise read "expected expected a duration ...".

@@ -85,7 +85,7 @@ Deno.test("FaultSchedule fires a triggered fault on the nth matching trace recor
     // Never matches: nothing happens on node 1's memory controller.
     { kind: "fail-stop", target: "core:4", on: { component: "machine.mc1" } },
     // A component prefix alone: the first machine.core* record is core:3's fail-stop at 100.
-    { kind: "fail-stop", target: "core:6", on: { component: "machine.core" }, after: "1us" },
+    { kind: "fail-stop", target: "core:6", on: { component: "machine.core*" }, after: "1us" },
     // Too few matches.
     { kind: "fail-stop", target: "core:7", on: { kind: "bit-flip", nth: 4 } },
   ]);
@@ -106,7 +106,7 @@ Deno.test("FaultSchedule triggers on a cascade: a fail-stop that follows another
     {
       kind: "fail-stop",
       target: "mc:0",
-      on: { kind: "fail-stop", component: "machine.core", nth: 5 },
+      on: { kind: "fail-stop", component: "machine.core*", nth: 5 },
     },
   ]);
   faults.arm();
@@ -266,5 +266,23 @@ Deno.test("FaultSchedule.arm() twice throws; nothing is scheduled twice", () => 
   faults.arm();
   assert.throws(() => faults.arm(), /arm\(\) called twice/);
   sim.run();
+  assert.equal(faults.injections.length, 1);
+});
+
+Deno.test("FaultSchedule trigger: machine.node1 does not match machine.node10", () => {
+  const sim = createSim({ seed: 1 });
+  const machine = createMachine(sim, {
+    preset: "small-2node",
+    sockets: 6,
+    nodesPerSocket: 2,
+    hops: "socket",
+  });
+  const faults = new FaultSchedule(sim, machine, [
+    { kind: "fail-stop", target: "node:10", at: 5 },
+    { kind: "fail-stop", target: "core:0", on: { kind: "fail-stop", component: "machine.node1" } },
+  ]);
+  faults.arm();
+  sim.run();
+  assert.equal(machine.coreUp(0), true);
   assert.equal(faults.injections.length, 1);
 });
