@@ -134,7 +134,7 @@ export class Kernel {
   /** send(): output commit on a live replica; checksum comparison on a replaying one. */
   *send(th: FtThread, conn: number, len: number, sum: number): FtGen {
     this.checkAlive();
-    if (this.sys.kernels.length > 1) {
+    if (this.sys.kernels.some((k) => k !== this && k.role === "secondary")) {
       yield* this.cores.run(Math.round(len * this.config.replay.checksumNsPerByte));
     }
     const c = this.tcp.conns.get(conn);

@@ -1,0 +1,150 @@
+/**
+ * The FT-Linux headline figures (ft-linux.md section 6), simulated: PBZIP2 throughput relative
+ * to the unreplicated baseline at 50 KB and 10 KB blocks with ring traffic, and the failover gap
+ * of a download across a primary fail-stop.
+ *
+ * @module
+ */
+import { createSim } from "../sim/simulation.ts";
+import { fileServer } from "../workloads/file_server.ts";
+import { pbzip2 } from "../workloads/pbzip2.ts";
+import { ClientRouter } from "../workloads/tcp_client.ts";
+import { startDownload } from "../workloads/wget.ts";
+import { createFtLinux } from "./ft_linux.ts";
+
+/** One PBZIP2 measurement (sustained, after the ring filled). */
+export interface Pbzip2Point {
+  blockKB: number;
+  replicas: number;
+  blocksPerSec: number;
+  messagesPerSec: number;
+  megabytesPerSec: number;
+}
+
+/**
+ * Runs PBZIP2 (32 workers) for `durNs` and measures blocks/s and ring traffic after `warmNs`.
+ *
+ * @example
+ * ```ts
+ * import { runPbzip2 } from "./repro.ts";
+ * const p = runPbzip2(50, 1, 1, 60_000_000, 20_000_000);
+ * if (!(p.blocksPerSec > 0)) throw new Error("no blocks");
+ * ```
+ */
+export function runPbzip2(
+  blockKB: number,
+  replicas: number,
+  seed = 1,
+  durNs = 1e9,
+  warmNs = 0.4e9,
+): Pbzip2Point {
+  const sim = createSim({ seed, trace: { window: 0 } });
+  const sys = createFtLinux(sim, { replicas });
+  let blocks = 0, m0 = 0, b0 = 0;
+  sys.start(
+    "pbzip2",
+    pbzip2({
+      blockBytes: blockKB * 1000,
+      blocks: 1_000_000,
+      workers: 32,
+      compressNsPerByte: 460,
+      readNsPerByte: 2,
+      allocBytes: 5000,
+      queueBlocks: 64,
+      onBlock: (t) => {
+        if (t.ns.kernel.role === "primary" && sim.now >= warmNs) blocks++;
+      },
+    }),
+  );
+  sim.schedule(warmNs, () => {
+    const tr = sys.traffic();
+    m0 = tr.messages;
+    b0 = tr.bytes;
+  });
+  sim.run({ untilNs: durNs });
+  const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
+  return {
+    blockKB,
+    replicas,
+    blocksPerSec: blocks / sec,
+    messagesPerSec: (tr.messages - m0) / sec,
+    megabytesPerSec: (tr.bytes - b0) / sec / 1e6,
+  };
+}
+
+/** A download across a primary fail-stop: client bytes per bin and the gap. */
+export interface FailoverRun {
+  binNs: number;
+  bins: number[];
+  gapNs: number;
+  digest: string;
+  done: boolean;
+}
+
+/**
+ * Downloads `fileBytes` from the replicated file server; fails `target` at `failNs`.
+ *
+ * @example
+ * ```ts
+ * import { runFailoverDownload } from "./repro.ts";
+ * const r = runFailoverDownload({ fileBytes: 2e6, failNs: 20e6 });
+ * if (!(r.gapNs > 4e9) || !r.done) throw new Error(`gap ${r.gapNs}`);
+ * ```
+ */
+export function runFailoverDownload(
+  o: {
+    fileBytes: number;
+    failNs: number;
+    seed?: number;
+    target?: string;
+    replicas?: number;
+    timeoutNs?: number;
+  },
+): FailoverRun {
+  const sim = createSim({ seed: o.seed ?? 1, trace: { window: 0 } });
+  const hb = o.timeoutNs === undefined ? {} : { heartbeat: { timeoutNs: o.timeoutNs } };
+  const sys = createFtLinux(sim, { replicas: o.replicas ?? 2, ...hb });
+  const router = new ClientRouter(sys.link);
+  sys.start(
+    "srv",
+    fileServer({ fileBytes: o.fileBytes, chunkBytes: 65536, readNsPerChunk: 1_560_000 }),
+  );
+  const d = startDownload(sim, sys.link, router, { binNs: 50e6, rtoMinNs: 2e8, rtoMaxNs: 6e10 });
+  let last = 0, gap = 0;
+  const prev = d.client.opts.onBytes!;
+  d.client.opts.onBytes = (b) => {
+    if (last > 0) gap = Math.max(gap, sim.now - last);
+    last = sim.now;
+    prev(b);
+  };
+  if (o.failNs >= 0) sim.schedule(o.failNs, () => sys.machine.failStop(o.target ?? "node:1"));
+  sim.run({ untilNs: o.failNs + 60e9 });
+  return {
+    binNs: d.binNs,
+    bins: d.bins,
+    gapNs: gap,
+    digest: sim.trace.digest,
+    done: d.client.done,
+  };
+}
+
+/** The repro numbers. */
+export function reproFtLinux(): Record<string, number | null> {
+  const r = (kb: number) => {
+    const base = runPbzip2(kb, 1), rep = runPbzip2(kb, 2);
+    return { ratio: rep.blocksPerSec / base.blocksPerSec, rep };
+  };
+  const p50 = r(50), p10 = r(10);
+  const f = runFailoverDownload({ fileBytes: 30e6, failNs: 300e6 });
+  return {
+    pbzip2_50KB: p50.ratio,
+    pbzip2_10KB: p10.ratio,
+    mongoose_light: null,
+    mongoose_heavy: null,
+    failoverGapSec: f.gapNs / 1e9,
+    pbzip2_50KB_msgPerSec: p50.rep.messagesPerSec,
+    pbzip2_50KB_MBPerSec: p50.rep.megabytesPerSec,
+    pbzip2_10KB_msgPerSec: p10.rep.messagesPerSec,
+    pbzip2_10KB_MBPerSec: p10.rep.megabytesPerSec,
+  };
+}
