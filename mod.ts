@@ -6,7 +6,9 @@
  * - {@link "./lib/machine/mod.ts"}: an SMP machine (sockets, NUMA nodes, memory controllers, memory
  *   with ECC, interconnect, PCI devices) whose components fail-stop or suffer bit flips;
  * - {@link "./lib/faults/mod.ts"}: fault specs, the injection schedule and the outcome classes;
- * - {@link "./lib/workloads/mod.ts"}: workloads and scenarios;
+ * - {@link "./lib/replication/mod.ts"}: FT-Linux: partitions, kernel replicas, message rings,
+ *   replicated threads and TCP, heartbeats and failover (ft-linux.md);
+ * - {@link "./lib/workloads/mod.ts"}: workloads, clients and scenarios;
  * - {@link "./lib/campaign/mod.ts"}: campaigns over parameter grids, on workers, resumable, sharded,
  *   with statistics;
  * - {@link "./lib/plot/mod.ts"}: plotly figures that show inline in Jupyter and export to files.
@@ -39,5 +41,6 @@ export * from "./lib/sim/mod.ts";
 export * from "./lib/machine/mod.ts";
 export * from "./lib/faults/mod.ts";
 export * from "./lib/workloads/mod.ts";
+export * from "./lib/replication/mod.ts";
 export * from "./lib/campaign/mod.ts";
 export * from "./lib/plot/mod.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isUserError } from "./_input.ts";
+import { isUserError, UsageError } from "./_input.ts";
 
 /** Usage text. */
 export const USAGE = `usage: deno task ftlab <command> [options]
@@ -20,6 +20,8 @@ commands:
   campaign merge <shards...> --out FILE   merge shard results into the single-machine file
   notebooks [paths...] [--out DIR] [--param k=v] [--check]
                                           run notebooks headlessly, export HTML, SVG and PNG
+  repro <ftlinux|fgft> [--json]           the paper's headline figures, simulated beside the paper's
+  swarm <ftlinux|fgft> --seeds N [--json] random fault schedules against the checkers
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -30,7 +32,31 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.ts")).runCommand,
   campaign: async () => (await import("../campaign/command.ts")).campaignCommand,
   notebooks: async () => (await import("../../kernel/notebooks.ts")).notebooksCommand,
+  repro: async () =>
+    bySystem("repro", {
+      ftlinux: async () => (await import("../replication/command.ts")).ftlinuxReproCommand,
+    }),
+  swarm: async () =>
+    bySystem("swarm", {
+      ftlinux: async () => (await import("../replication/command.ts")).ftlinuxSwarmCommand,
+    }),
 };
+
+/** A command whose first argument names the modelled system (`repro ftlinux`, `swarm fgft`). */
+function bySystem(name: string, systems: Record<string, () => Promise<Command>>): Command {
+  return async (args) => {
+    const [system, ...rest] = args;
+    const load = system === undefined ? undefined : systems[system];
+    if (!load) {
+      throw new UsageError(
+        `${name}: got ${JSON.stringify(system ?? "")}, expected one of ${
+          Object.keys(systems).join(", ")
+        }`,
+      );
+    }
+    return await (await load())(rest);
+  };
+}
 
 /** Runs the CLI with `args`; returns the exit status. */
 export async function main(args: string[]): Promise<number> {

@@ -5,3 +5,7 @@
  */
 export * from "./machine_scenario.ts";
 export * from "./memory_test.ts";
+export * from "./file_server.ts";
+export * from "./pbzip2.ts";
+export * from "./tcp_client.ts";
+export * from "./wget.ts";
