@@ -149,7 +149,7 @@ export type FtLinuxConfigInput = z.input<typeof ftLinuxConfigSchema>;
  * const c = parseFtLinuxConfig({ commit: "strict", heartbeat: { timeoutNs: "800ms" } });
  * if (c.heartbeat.timeoutNs !== 800_000_000 || c.ring.slots !== 8192) throw new Error("defaults");
  * try {
- *   parseFtLinuxConfig({ commit: "lazy" });
+ *   parseFtLinuxConfig(JSON.parse('{ "commit": "lazy" }'));
  *   throw new Error("accepted");
  * } catch (e) {
  *   if (!String(e).includes("commit")) throw e;
