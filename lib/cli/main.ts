@@ -32,24 +32,24 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.ts")).runCommand,
   campaign: async () => (await import("../campaign/command.ts")).campaignCommand,
   notebooks: async () => (await import("../../kernel/notebooks.ts")).notebooksCommand,
-  repro: async () =>
-    bySystem("repro", {
+  repro: () =>
+    Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxReproCommand,
-    }),
-  swarm: async () =>
-    bySystem("swarm", {
+    })),
+  swarm: () =>
+    Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxSwarmCommand,
-    }),
+    })),
 };
 
 /** A command whose first argument names the modelled system (`repro ftlinux`, `swarm fgft`). */
-function bySystem(name: string, systems: Record<string, () => Promise<Command>>): Command {
+function bySystem(systems: Record<string, () => Promise<Command>>): Command {
   return async (args) => {
     const [system, ...rest] = args;
     const load = system === undefined ? undefined : systems[system];
     if (!load) {
       throw new UsageError(
-        `${name}: got ${JSON.stringify(system ?? "")}, expected one of ${
+        `system: got ${JSON.stringify(system ?? "")}, expected one of ${
           Object.keys(systems).join(", ")
         }`,
       );
