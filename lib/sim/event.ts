@@ -16,6 +16,12 @@ const PENDING = 0, TRIGGERED = 1, PROCESSED = 2;
 // deno-lint-ignore no-explicit-any
 export type EventCallback = (ev: SimEvent<any>) => void;
 
+/** An object waiting for an event (a process); cheaper than a closure per waiter. */
+export interface EventWaiter {
+  // deno-lint-ignore no-explicit-any
+  _onEvent(ev: SimEvent<any>): void;
+}
+
 /**
  * A one-shot event with a value or an error.
  *
@@ -41,7 +47,7 @@ export class SimEvent<T = unknown> {
   _state = PENDING;
   _value: T | undefined = undefined;
   _error: unknown = undefined;
-  _callbacks: EventCallback[] | null = [];
+  _callbacks: (EventCallback | EventWaiter)[] | null = [];
 
   constructor(sim: Simulation) {
     this.sim = sim;
@@ -68,12 +74,18 @@ export class SimEvent<T = unknown> {
     return this._error;
   }
 
-  /** Triggers the event with a value; callbacks run at the current time. */
+  /**
+   * Triggers the event with a value; callbacks run at the current time. With nobody waiting yet
+   * the event counts as processed at once: a later waiter gets the value immediately.
+   */
   succeed(value?: T): this {
     this.#trigger();
     this.ok = true;
     this._value = value;
-    this.sim._enqueueEvent(this);
+    if (this._callbacks!.length === 0) {
+      this._callbacks = null;
+      this._state = PROCESSED;
+    } else this.sim._enqueueEvent(this);
     return this;
   }
 
@@ -92,8 +104,8 @@ export class SimEvent<T = unknown> {
     else this.sim.schedule(this.sim.now, cb, this);
   }
 
-  /** Removes a callback added earlier; returns whether it was there. */
-  offDone(cb: EventCallback): boolean {
+  /** Removes a callback (or waiter) added earlier; returns whether it was there. */
+  offDone(cb: EventCallback | EventWaiter): boolean {
     const cbs = this._callbacks;
     const i = cbs ? cbs.indexOf(cb) : -1;
     if (i >= 0) cbs!.splice(i, 1);
@@ -109,7 +121,11 @@ export class SimEvent<T = unknown> {
     this._callbacks = null;
     this._state = PROCESSED;
     if (!this.ok && cbs.length === 0 && !this.defused) this.sim._unhandledFailure(this);
-    for (let i = 0; i < cbs.length; i++) cbs[i]!(this);
+    for (let i = 0; i < cbs.length; i++) {
+      const cb = cbs[i]!;
+      if (typeof cb === "function") cb(this);
+      else cb._onEvent(this);
+    }
   }
 
   /** Marks as triggered without scheduling (timeouts are processed directly by their timer). */

@@ -67,12 +67,13 @@ export class Process<R = unknown> extends SimEvent<R> {
   _target: SimEvent<unknown> | null = null;
   _interrupts: Interrupt[] = [];
   _interruptPending = false;
-  readonly _onEvent = (ev: SimEvent<unknown>): void => {
+  /** Resumes the process with the outcome of the event it waited for. */
+  _onEvent(ev: SimEvent<unknown>): void {
     if (this._target !== ev) return;
     this._target = null;
     if (ev.ok) this._step(ev._value, undefined, false);
     else this._step(undefined, ev._error, true);
-  };
+  }
 
   constructor(sim: Simulation, gen: ProcessBody<R>, name: string) {
     super(sim);
@@ -112,7 +113,7 @@ export class Process<R = unknown> extends SimEvent<R> {
     this._wake = -1;
     const t = this._target;
     this._target = null;
-    if (t && t.offDone(this._onEvent) && t._callbacks?.length === 0) {
+    if (t && t.offDone(this) && t._callbacks?.length === 0) {
       // The process was waiting for it and was interrupted: a failure it would have received
       // is the interrupted process's business, not an unhandled error of the run.
       if (t.triggered && !t.ok) t.defused = true;
@@ -153,7 +154,7 @@ export class Process<R = unknown> extends SimEvent<R> {
         }
         if (y._callbacks !== null) {
           this._target = y;
-          y._callbacks.push(this._onEvent);
+          y._callbacks.push(this);
           return;
         }
         [send, err, isThrow] = [y._value, y._error, !y.ok];

@@ -372,12 +372,26 @@ Deno.test("SimEvent.succeed() twice throws, and the state getters follow the lif
   const sim = createSim({ seed: 1 });
   const ev = sim.event<number>();
   assert.deepEqual([ev.pending, ev.triggered, ev.processed], [true, false, false]);
+  ev.onDone(() => {});
   ev.succeed(3);
   assert.deepEqual([ev.pending, ev.triggered, ev.processed], [false, true, false]);
   assert.throws(() => ev.succeed(4), /already triggered/);
   assert.throws(() => ev.fail(new Error("x")), /already triggered/);
   sim.run();
   assert.deepEqual([ev.pending, ev.triggered, ev.processed, ev.value], [false, true, true, 3]);
+});
+
+Deno.test("SimEvent.succeed() with nobody waiting counts as processed at once", () => {
+  const sim = createSim({ seed: 1 });
+  const ev = sim.event<number>();
+  ev.succeed(3);
+  assert.deepEqual([ev.triggered, ev.processed, ev.value], [true, true, 3]);
+  let got = 0;
+  sim.process(function* () {
+    got = (yield ev) as number;
+  });
+  sim.run({ maxEvents: 1 });
+  assert.equal(got, 3);
 });
 
 Deno.test("SimEvent.onDone() after processing runs at the current time; offDone() removes", () => {
