@@ -197,6 +197,7 @@ export class FtLinux {
     this.#dead.add(dead.id);
     dead.halt(`force-halted after ${cause}`);
     this.sim.trace.emit(this.sim.now, `replication.${dead.name}`, "declared-dead", { cause });
+    for (const k of this.kernels) if (k.alive) k.peerDeclaredDead();
     if (!this.kernels.some((k) => k.role === "primary")) {
       const next = this.kernels.find((k) => k.role === "secondary");
       if (next) this.#takeover(next, cause);

@@ -280,6 +280,19 @@ export class Kernel {
     this.sim.trace.emit(this.sim.now, `replication.${this.name}`, "halt", { reason });
   }
 
+  /**
+   * A peer was declared dead: acknowledgements still awaited need only the live secondaries
+   * (none left: the output is released), so strict commit does not wait forever on a corpse.
+   */
+  peerDeclaredDead(): void {
+    const live = this.sys.kernels.filter((k) => k !== this && k.role === "secondary").length;
+    const need = this.config.vote ? Math.ceil((live + 1) / 2) : live;
+    for (const a of this.#acks.values()) {
+      a.need = Math.min(a.need, need);
+      if (a.got >= a.need && a.ev.pending) a.ev.succeed();
+    }
+  }
+
   /** Completes strict/vote acknowledgements on the primary. */
   #ack(m: Extract<KernelMessage, { t: "ack" }>): void {
     const a = this.#acks.get(`${m.tid}#${m.n}`);

@@ -104,7 +104,10 @@ export class ServerTcp {
     this.packets++;
     const c = this.conns.get(p.conn) ?? (p.kind === "syn" ? this.#open(p) : undefined);
     if (!c) return;
-    if (c.wireIsn === null && p.kind !== "syn" && p.ack > 0) c.wireIsn = p.ack - 1 - c.acked;
+    if (c.wireIsn === null && p.kind !== "syn" && p.ack > 0) {
+      c.wireIsn = p.ack - 1 - c.acked;
+      this.pump(c);
+    }
     if (p.kind === "syn") {
       if (this.transmitting) this.#ctl(c, "synack");
     } else if (p.kind === "data") this.#data(c, p);
@@ -128,11 +131,16 @@ export class ServerTcp {
     this.pump(c);
   }
 
-  /** Takes over transmission (failover): uses the primary's sequence numbers, resends unacked. */
+  /**
+   * Takes over transmission (failover): uses the primary's sequence numbers, resends unacked.
+   * A connection whose wire ISN is still unknown (the primary died after the SYN, before any
+   * client packet carried an ACK) stays silent until the client's next segment tells it: the
+   * client retransmits its SYN (answered with this kernel's ISN, which the client adopts only if
+   * it never saw the primary's) or its request (whose ACK field carries the primary's ISN).
+   */
   takeOver(): void {
     this.transmitting = true;
     for (const c of this.conns.values()) {
-      c.wireIsn ??= c.ownIsn;
       c.sent = c.acked;
       c.rtoNs = this.net.rtoMinNs;
       c.retries = 0;
