@@ -22,7 +22,10 @@ interface Txn {
   ep: EntryPoint;
   bug: Manifestation | undefined;
   cp: DeviceCheckpoint;
-  before: Pick<RollbackRecord, "deviceAtCheckpoint" | "memoryBefore" | "allocationsBefore">;
+  before: Pick<
+    RollbackRecord,
+    "deviceAtCheckpoint" | "memoryBefore" | "allocationsBefore" | "inconsistentAtCheckpoint"
+  >;
   log: LogEntry[];
 }
 
@@ -46,12 +49,17 @@ export function* isolatedCall(
   const copy = host.memory.copyOf(objects);
   yield c.rollbackPointNs;
   for (const s of host.device.checkpointSteps(host.spec.suspendRegisters.length)) yield s.ns;
+  const deviceAtCheckpoint = host.device.snapshot();
+  const programmed = host.programmedValues();
   const txn: Txn = {
     ep,
     bug,
     cp: host.device.checkpoint(host.spec.suspendRegisters),
     before: {
-      deviceAtCheckpoint: host.device.snapshot(),
+      deviceAtCheckpoint,
+      inconsistentAtCheckpoint: Object.keys(programmed).filter((r) =>
+        deviceAtCheckpoint.registers[r] !== programmed[r]
+      ),
       memoryBefore: host.memory.snapshot(),
       allocationsBefore: [...host.allocations.keys()],
     },

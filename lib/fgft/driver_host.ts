@@ -66,6 +66,12 @@ export interface RollbackRecord {
   doneNs: number;
   deviceAtCheckpoint: DeviceSnapshot;
   deviceAfter: DeviceSnapshot;
+  /**
+   * Programmed registers whose device value already differed from driver memory at the checkpoint
+   * (latent corruption left by an earlier fault that escaped isolation). The resume path
+   * reprograms them from memory, so they cannot equal the checkpoint; checkers report them apart.
+   */
+  inconsistentAtCheckpoint: string[];
   memoryBefore: MemoryImage;
   memoryAfter: MemoryImage;
   allocationsBefore: number[];

@@ -21,7 +21,9 @@
  * @module
  */
 export * from "./bug_classes.ts";
+export * from "./campaign_trial.ts";
 export * from "./checkers.ts";
+export * from "./command.ts";
 export * from "./device_model.ts";
 export * from "./driver_host.ts";
 export * from "./driver_memory.ts";
@@ -31,5 +33,9 @@ export * from "./e1000_nic.ts";
 export * from "./ens1371_driver.ts";
 export * from "./ens1371_sound.ts";
 export * from "./host_config.ts";
+export * from "./nic_recovery.ts";
 export * from "./psmouse_device.ts";
 export * from "./psmouse_driver.ts";
+export * from "./repro.ts";
+export * from "./swarm.ts";
+export * from "./testbed.ts";

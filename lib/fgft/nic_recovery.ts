@@ -56,7 +56,7 @@ export interface NicRecoveryResult {
  * @example
  * ```ts
  * import { runNicRecovery } from "./nic_recovery.ts";
- * const r = runNicRecovery({ scheme: "fgft", durationNs: "120ms" });
+ * const r = runNicRecovery({ scheme: "fgft" });
  * if (!r.configSurvived || r.failureNs === undefined) throw new Error("FGFT keeps the config");
  * ```
  */
