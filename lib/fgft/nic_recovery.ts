@@ -88,7 +88,8 @@ export function runNicRecovery(input: NicRecoveryInput = {}): NicRecoveryResult 
     onCall: 2,
     manifestation: "exception",
   });
-  tb.sim.run({ untilNs: c.durationNs + 50_000_000 });
+  // Bounded: long enough for the slowest recovery (a restart with a multi-second autonegotiation).
+  tb.sim.run({ untilNs: c.durationNs + 20_000_000_000 });
   const m = tb.host.memory;
   const recovery = tb.host.recoveries[0];
   return {
