@@ -8,6 +8,8 @@
  * - {@link "./lib/faults/mod.ts"}: fault specs, the injection schedule and the outcome classes;
  * - {@link "./lib/replication/mod.ts"}: FT-Linux: partitions, kernel replicas, message rings,
  *   replicated threads and TCP, heartbeats and failover (ft-linux.md);
+ * - {@link "./lib/fgft/mod.ts"}: FGFT: device models, drivers as data, entry-point transactions
+ *   with device checkpoints, restart and shadow-driver baselines, checkers (fgft.md);
  * - {@link "./lib/workloads/mod.ts"}: workloads, clients and scenarios;
  * - {@link "./lib/campaign/mod.ts"}: campaigns over parameter grids, on workers, resumable, sharded,
  *   with statistics;
@@ -42,5 +44,6 @@ export * from "./lib/machine/mod.ts";
 export * from "./lib/faults/mod.ts";
 export * from "./lib/workloads/mod.ts";
 export * from "./lib/replication/mod.ts";
+export * from "./lib/fgft/mod.ts";
 export * from "./lib/campaign/mod.ts";
 export * from "./lib/plot/mod.ts";

@@ -35,10 +35,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   repro: () =>
     Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxReproCommand,
+      fgft: async () => (await import("../fgft/command.ts")).fgftReproCommand,
     })),
   swarm: () =>
     Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxSwarmCommand,
+      fgft: async () => (await import("../fgft/command.ts")).fgftSwarmCommand,
     })),
 };
 

@@ -28,7 +28,7 @@ export const CHECKERS = [
 ] as const;
 
 /** One broken invariant. */
-export interface Violation {
+export interface RollbackViolation {
   checker: typeof CHECKERS[number];
   entryPoint: string;
   /** One line: what differs. */
@@ -51,8 +51,8 @@ export interface Violation {
  * if (v.length !== 1 || v[0]!.checker !== "device-restored") throw new Error("missed");
  * ```
  */
-export function checkRollback(r: RollbackRecord): Violation[] {
-  const out: Violation[] = [];
+export function checkRollback(r: RollbackRecord): RollbackViolation[] {
+  const out: RollbackViolation[] = [];
   const dev = deviceDiff(r.deviceAtCheckpoint, r.deviceAfter, r.inconsistentAtCheckpoint);
   if (dev) out.push({ checker: "device-restored", entryPoint: r.entryPoint, detail: dev });
   const mem = memoryDiff(r.memoryBefore, r.memoryAfter);
@@ -80,7 +80,10 @@ export function checkRollback(r: RollbackRecord): Violation[] {
  * if (checkNextCall("get_link", undefined).length !== 1) throw new Error("a hung call is a violation");
  * ```
  */
-export function checkNextCall(entryPoint: string, result: CallResult | undefined): Violation[] {
+export function checkNextCall(
+  entryPoint: string,
+  result: CallResult | undefined,
+): RollbackViolation[] {
   if (result?.ok) return [];
   const detail = result === undefined ? "the call never returned" : `returned ${result.error}`;
   return [{ checker: "next-call-succeeds", entryPoint, detail }];

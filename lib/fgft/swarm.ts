@@ -13,7 +13,7 @@
 import { DRIVER_BUG_CLASSES } from "../faults/spec.ts";
 import { Prng } from "../sim/prng.ts";
 import { type CallResult } from "./driver_host.ts";
-import { checkNextCall, checkRollback, type Violation } from "./checkers.ts";
+import { checkNextCall, checkRollback, type RollbackViolation } from "./checkers.ts";
 import { DEVICE_MODELS } from "./driver_spec.ts";
 import type { NegativeControl } from "./host_config.ts";
 import { createTestbed } from "./testbed.ts";
@@ -28,7 +28,7 @@ export interface SwarmCase {
   /** Rollbacks that found latent corruption from an earlier escaped fault (reported, not violations). */
   latent: number;
   digest: string;
-  violations: Violation[];
+  violations: RollbackViolation[];
 }
 
 /** The replay command of one seed. */
