@@ -54,8 +54,10 @@ export class MessageRing<T> {
   slots = 0;
   /** Slots occupied now. */
   slotsUsed = 0;
-  /** Total time senders waited for room (backpressure), ns. */
+  /** Total time senders waited for room (backpressure), summed over senders, ns. */
   stallNs = 0;
+  #fullNs = 0;
+  #fullSince = -1;
   /** Wake-ups of a sleeping receiver, and their total cost (ns). */
   wakeups = 0;
   wakeupNs = 0;
@@ -88,6 +90,11 @@ export class MessageRing<T> {
     this.#onMessage = onMessage;
   }
 
+  /** Time during which at least one sender waited for room (the ring was full), ns. */
+  get fullNs(): number {
+    return this.#fullNs + (this.#fullSince < 0 ? 0 : this.sim.now - this.#fullSince);
+  }
+
   /** Ring bytes written so far (slots x slot size): the replication traffic. */
   get bytes(): number {
     return this.slots * this.#cfg.slotBytes;
@@ -102,11 +109,8 @@ export class MessageRing<T> {
   *write(msg: T, bytes: number): Generator<SimEvent<void> | number, void, unknown> {
     const n = Math.min(this.slotsFor(bytes), this.#cfg.slots);
     if (!this.#reserve(n)) {
-      if (this.#blocked.length >= MAX_BLOCKED_WRITERS) {
-        throw new RangeError(`${this.name}: blocked`);
-      }
       const ev = this.sim.event<void>();
-      this.#blocked.push({ slots: n, ev, since: this.sim.now });
+      this.#block(n, ev);
       yield ev;
     }
     yield n * this.#cfg.writeNs;
@@ -127,7 +131,7 @@ export class MessageRing<T> {
     };
     if (this.#reserve(n)) return go();
     const ev = this.sim.event<void>();
-    this.#blocked.push({ slots: n, ev, since: this.sim.now });
+    this.#block(n, ev);
     ev.onDone(go);
   }
 
@@ -142,6 +146,16 @@ export class MessageRing<T> {
       this.stallNs += this.sim.now - b.since;
       b.ev.succeed();
     }
+    if (this.#blocked.length === 0 && this.#fullSince >= 0) {
+      this.#fullNs += this.sim.now - this.#fullSince;
+      this.#fullSince = -1;
+    }
+  }
+
+  #block(slots: number, ev: SimEvent<void>): void {
+    if (this.#blocked.length >= MAX_BLOCKED_WRITERS) throw new RangeError(`${this.name}: blocked`);
+    if (this.#blocked.length === 0) this.#fullSince = this.sim.now;
+    this.#blocked.push({ slots, ev, since: this.sim.now });
   }
 
   /** The receiving kernel died: drop what it holds; writers never block on it again. */
@@ -173,12 +187,20 @@ export class MessageRing<T> {
     }
   }
 
-  #wake(): void {
-    this.#state = "waking";
+  /**
+   * One sample of the cost of `wake_up_process()` on the receiving partition now: log-normal,
+   * its median growing with the run-queue load (runnable threads per core), capped at wakeMaxNs.
+   */
+  wakeCostNs(): number {
     const load = this.#cores.load;
     const median = this.#cfg.wakeMedianNs * (1 + this.#cfg.wakeLoadFactor * load);
     const sample = this.#prng.lognormal(Math.log(Math.max(1, median)), this.#cfg.wakeSigma);
-    const cost = Math.min(this.#cfg.wakeMaxNs, Math.round(sample));
+    return Math.min(this.#cfg.wakeMaxNs, Math.round(sample));
+  }
+
+  #wake(): void {
+    this.#state = "waking";
+    const cost = this.wakeCostNs();
     this.wakeups++;
     this.wakeupNs += cost;
     this.sim.after(this.#cfg.ipiNs + cost, (ring: MessageRing<T>) => {

@@ -25,6 +25,7 @@ export * from "./server_tcp.ts";
 export * from "./namespace.ts";
 export * from "./kernel.ts";
 export * from "./ft_linux.ts";
+export * from "./pbzip2_run.ts";
 export * from "./repro.ts";
 export * from "./swarm.ts";
 export * from "./command.ts";

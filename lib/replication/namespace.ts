@@ -255,14 +255,16 @@ export class FtNamespace {
     this.kernel.checkAlive();
     if (this.kernel.config.mode === "logical-time") return yield* this.#kendoSection(th, apply);
     if (!this.live) {
-      yield* this.awaitTurn(th, () => this.headIs(th));
+      const held = yield* this.awaitTurn(th, () => this.headIs(th), false, true);
       if (!this.live || this.headIs(th)) {
         this.#popTuple();
         th.tseq++;
-        yield* this.cores.run(this.kernel.config.replay.sectionNs);
+        yield this.kernel.config.replay.sectionNs;
+        if (held) this.cores.release();
         if (!apply()) this.kernel.divergence(`${th.tid}: replayed section ${th.tseq} not possible`);
         return true;
       }
+      if (held) this.cores.release();
     }
     yield* this.#global.acquire();
     const ok = apply();
@@ -419,12 +421,16 @@ export class FtNamespace {
 
   /**
    * Waits until `ready()` (or the replica goes live): spins on a core for up to spinCount x
-   * spinNs, then sleeps and retries once per scheduler tick.
+   * spinNs, then sleeps and retries once per scheduler tick; a sleeper that finds its turn pays
+   * the wake-up cost (`wake_up_process()`, load-dependent: `MessageRing.wakeCostNs`).
+   * Returns true when it returns holding a core (only with `keepCore`, when it was still
+   * spinning): the caller runs its section on it and releases it. A woken sleeper runs its short
+   * section by preempting whatever computes (it holds no core of the pool).
    */
-  *awaitTurn(th: FtThread, ready: () => boolean, always = false): FtGen {
+  *awaitTurn(th: FtThread, ready: () => boolean, always = false, keepCore = false): FtGen<boolean> {
     const r = this.kernel.config.replay;
     for (let i = 0; i < 10_000_000; i++) {
-      if (ready() || (this.live && !always)) return;
+      if (ready() || (this.live && !always)) return false;
       this.kernel.checkAlive();
       const w: Wait = {
         since: this.kernel.sim.now,
@@ -437,7 +443,7 @@ export class FtNamespace {
       yield* this.cores.acquire();
       w.spinning = true;
       const spinEnd = this.kernel.sim.after(r.spinNs * r.spinCount, () => {
-        if (th.wait === w && w.spinning && !w.poked) {
+        if (th.wait === w && w.spinning) {
           w.spinning = false;
           this.cores.release();
         }
@@ -445,10 +451,12 @@ export class FtNamespace {
       if (ready() || (this.live && !always)) this.#poke(th);
       yield w.ev;
       this.kernel.sim.cancel(spinEnd);
-      if (w.spinning) this.cores.release();
-      else yield* this.cores.run(0);
       th.wait = null;
+      if (w.spinning && keepCore) return true;
+      if (w.spinning) this.cores.release();
+      else yield this.kernel.ring.wakeCostNs();
     }
+    return false;
   }
 
   #pokeTid(tid: string): void {

@@ -7,70 +7,10 @@
  */
 import { createSim } from "../sim/simulation.ts";
 import { fileServer } from "../workloads/file_server.ts";
-import { pbzip2 } from "../workloads/pbzip2.ts";
 import { ClientRouter } from "../workloads/tcp_client.ts";
 import { startDownload } from "../workloads/wget.ts";
 import { createFtLinux } from "./ft_linux.ts";
-
-/** One PBZIP2 measurement (sustained, after the ring filled). */
-export interface Pbzip2Point {
-  blockKB: number;
-  replicas: number;
-  blocksPerSec: number;
-  messagesPerSec: number;
-  megabytesPerSec: number;
-}
-
-/**
- * Runs PBZIP2 (32 workers) for `durNs` and measures blocks/s and ring traffic after `warmNs`.
- *
- * @example
- * ```ts
- * import { runPbzip2 } from "./repro.ts";
- * const p = runPbzip2(50, 1, 1, 60_000_000, 20_000_000);
- * if (!(p.blocksPerSec > 0)) throw new Error("no blocks");
- * ```
- */
-export function runPbzip2(
-  blockKB: number,
-  replicas: number,
-  seed = 1,
-  durNs = 1e9,
-  warmNs = 0.4e9,
-): Pbzip2Point {
-  const sim = createSim({ seed, trace: { window: 0 } });
-  const sys = createFtLinux(sim, { replicas });
-  let blocks = 0, m0 = 0, b0 = 0;
-  sys.start(
-    "pbzip2",
-    pbzip2({
-      blockBytes: blockKB * 1000,
-      blocks: 1_000_000,
-      workers: 32,
-      compressNsPerByte: 460,
-      readNsPerByte: 2,
-      allocBytes: 5000,
-      queueBlocks: 64,
-      onBlock: (t) => {
-        if (t.ns.kernel.role === "primary" && sim.now >= warmNs) blocks++;
-      },
-    }),
-  );
-  sim.schedule(warmNs, () => {
-    const tr = sys.traffic();
-    m0 = tr.messages;
-    b0 = tr.bytes;
-  });
-  sim.run({ untilNs: durNs });
-  const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
-  return {
-    blockKB,
-    replicas,
-    blocksPerSec: blocks / sec,
-    messagesPerSec: (tr.messages - m0) / sec,
-    megabytesPerSec: (tr.bytes - b0) / sec / 1e6,
-  };
-}
+import { runPbzip2 } from "./pbzip2_run.ts";
 
 /** A download across a primary fail-stop: client bytes per bin and the gap. */
 export interface FailoverRun {
@@ -131,7 +71,8 @@ export function runFailoverDownload(
 /** The repro numbers. */
 export function reproFtLinux(): Record<string, number | null> {
   const r = (kb: number) => {
-    const base = runPbzip2(kb, 1), rep = runPbzip2(kb, 2);
+    const base = runPbzip2({ blockKB: kb, replicas: 1 });
+    const rep = runPbzip2({ blockKB: kb, replicas: 2 });
     return { ratio: rep.blocksPerSec / base.blocksPerSec, rep };
   };
   const p50 = r(50), p10 = r(10);

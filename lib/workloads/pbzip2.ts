@@ -21,8 +21,13 @@ export interface Pbzip2Options {
   compressNsPerByte: number;
   /** Reading one block, ns per byte. */
   readNsPerByte: number;
-  /** Bytes processed per allocator lock (malloc arena) section pair. */
+  /** Bytes processed per allocator lock (malloc arena) section pair (output buffer growth). */
   allocBytes: number;
+  /**
+   * Allocator lock/unlock pairs per block whatever its size: the compressor's state and work
+   * arrays (bzip2 allocates four per block). Default 0.
+   */
+  allocPerBlock?: number;
   /** Queue capacity in blocks. */
   queueBlocks: number;
   /** Called by the writer for each block written, in order (on every replica). */
@@ -88,6 +93,10 @@ function* worker(t: FtThread, o: Pbzip2Options, s: State) {
 }
 
 function* compress(t: FtThread, o: Pbzip2Options) {
+  for (let a = 0; a < (o.allocPerBlock ?? 0); a++) {
+    yield* t.lock("malloc");
+    yield* t.unlock("malloc");
+  }
   const pieces = Math.max(1, Math.round(o.blockBytes / o.allocBytes));
   const ns = Math.round((o.blockBytes * o.compressNsPerByte) / pieces);
   for (let p = 0; p < pieces; p++) {
