@@ -12,7 +12,7 @@
  *
  * @module
  */
-import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-core";
+import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { z } from "zod";
 import { parseConfig } from "../sim/config.ts";
 import { plotlyBundle } from "./_bundle.ts";
@@ -153,6 +153,9 @@ export class FigureRenderer implements AsyncDisposable {
     const userDataDir = await Deno.makeTempDir({ prefix: "ftlab-chromium-" });
     let browser: Browser | undefined;
     try {
+      // Loaded on first launch only: importing ftlab must not pull in puppeteer (and its needs
+      // for environment access) for users who never export a static image.
+      const { default: puppeteer } = await import("puppeteer-core");
       browser = await puppeteer.launch({
         executablePath,
         headless: true,
