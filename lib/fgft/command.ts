@@ -7,10 +7,9 @@
  * ftlab swarm fgft --seed S [--control ...]           # replay one seed
  * ```
  *
- * Exit status: 0 on success (repro within its ranges; swarm without violation, or with a
- * violation found under a negative control); 1 when the swarm finds a violation without a control,
- * a control finds none, or the repro falls outside its ranges; user errors throw an Error named
- * "UsageError" (one line) so that the CLI exits 2.
+ * Exit status: 1 when the swarm finds a violation (as every swarm: with a negative control that
+ * is the expected result) or the repro falls outside its ranges, 0 otherwise; user errors throw an
+ * Error named "UsageError" (one line) so that the CLI exits 2.
  *
  * @module
  */
@@ -146,8 +145,9 @@ export async function fgftSwarmCommand(args: string[]): Promise<number> {
       console.log(`    replay: ${f.replay}`);
     }
   }
-  const caught = s.violatingSeeds > 0;
-  return await Promise.resolve(c ? (caught ? 0 : 1) : (caught ? 1 : 0));
+  // Same rule as every swarm: status 1 exactly when a checker found a violation (with a negative
+  // control that is the expected outcome, and the printed seed and replay command are the point).
+  return await Promise.resolve(s.violatingSeeds > 0 ? 1 : 0);
 }
 
 function replay(seed: number, control: NegativeControl | undefined, json: boolean): number {
@@ -160,7 +160,7 @@ function replay(seed: number, control: NegativeControl | undefined, json: boolea
     );
     for (const v of c.violations) console.log(`  ${v.checker}: ${v.detail}`);
   }
-  return c.violations.length > 0 && control === undefined ? 1 : 0;
+  return c.violations.length > 0 ? 1 : 0;
 }
 
 function parse(

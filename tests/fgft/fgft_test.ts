@@ -57,7 +57,7 @@ Deno.test("fgftSwarmCommand: a control prints the seed and the replay command; b
   const log = console.log;
   console.log = (s: string) => lines.push(s);
   try {
-    assert.equal(await fgftSwarmCommand(["--seeds", "60", "--control", "log-not-undone"]), 0);
+    assert.equal(await fgftSwarmCommand(["--seeds", "60", "--control", "log-not-undone"]), 1);
   } finally {
     console.log = log;
   }
