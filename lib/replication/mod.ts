@@ -26,6 +26,7 @@ export * from "./namespace.ts";
 export * from "./kernel.ts";
 export * from "./ft_linux.ts";
 export * from "./pbzip2_run.ts";
+export * from "./mongoose_run.ts";
 export * from "./repro.ts";
 export * from "./swarm.ts";
 export * from "./command.ts";

@@ -10,6 +10,7 @@ import { fileServer } from "../workloads/file_server.ts";
 import { ClientRouter } from "../workloads/tcp_client.ts";
 import { startDownload } from "../workloads/wget.ts";
 import { createFtLinux } from "./ft_linux.ts";
+import { runMongoose } from "./mongoose_run.ts";
 import { runPbzip2 } from "./pbzip2_run.ts";
 
 /** A download across a primary fail-stop: client bytes per bin and the gap. */
@@ -68,24 +69,42 @@ export function runFailoverDownload(
   };
 }
 
-/** The repro numbers. */
+/**
+ * The repro numbers: throughputs relative to the unreplicated baseline (PBZIP2 sustained at 50
+ * and 10 KB blocks, Mongoose at 1,000 req/s offered and closed loop), the failover gap in
+ * seconds, and ring traffic.
+ *
+ * @example
+ * ```ts
+ * import { reproFtLinux } from "./repro.ts";
+ * if (typeof reproFtLinux !== "function") throw new Error("missing");
+ * ```
+ */
 export function reproFtLinux(): Record<string, number | null> {
   const r = (kb: number) => {
     const base = runPbzip2({ blockKB: kb, replicas: 1 });
     const rep = runPbzip2({ blockKB: kb, replicas: 2 });
     return { ratio: rep.blocksPerSec / base.blocksPerSec, rep };
   };
-  const p50 = r(50), p10 = r(10);
+  const m = (ratePerSec?: number) => {
+    const o = ratePerSec === undefined ? {} : { ratePerSec };
+    const base = runMongoose({ replicas: 1, ...o }), rep = runMongoose({ replicas: 2, ...o });
+    return { ratio: rep.requestsPerSec / base.requestsPerSec, rep };
+  };
+  const p50 = r(50), p10 = r(10), light = m(1000), heavy = m();
   const f = runFailoverDownload({ fileBytes: 30e6, failNs: 300e6 });
   return {
     pbzip2_50KB: p50.ratio,
     pbzip2_10KB: p10.ratio,
-    mongoose_light: null,
-    mongoose_heavy: null,
+    mongoose_light: light.ratio,
+    mongoose_heavy: heavy.ratio,
     failoverGapSec: f.gapNs / 1e9,
     pbzip2_50KB_msgPerSec: p50.rep.messagesPerSec,
     pbzip2_50KB_MBPerSec: p50.rep.megabytesPerSec,
     pbzip2_10KB_msgPerSec: p10.rep.messagesPerSec,
     pbzip2_10KB_MBPerSec: p10.rep.megabytesPerSec,
+    mongoose_heavy_reqPerSec: heavy.rep.requestsPerSec,
+    mongoose_heavy_msgPerSec: heavy.rep.messagesPerSec,
+    mongoose_heavy_MBPerSec: heavy.rep.megabytesPerSec,
   };
 }
