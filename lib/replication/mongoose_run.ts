@@ -40,6 +40,8 @@ export const MONGOOSE_SERVICE_NS = 10_000_000;
 
 /** One Mongoose measurement. */
 export interface MongoosePoint {
+  /** Trace digest of the run (covers the traffic counters). */
+  digest: string;
   replicas: number;
   /** Offered rate (null: closed loop). */
   ratePerSec: number | null;
@@ -88,7 +90,12 @@ export function runMongoose(o: MongooseRunOptions): MongoosePoint {
   });
   sim.run({ untilNs: durNs });
   const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
+  sim.trace.emit(sim.now, "replication.mongoose", "result", {
+    messages: tr.messages,
+    bytes: tr.bytes,
+  });
   return {
+    digest: sim.trace.digest,
     replicas: o.replicas,
     ratePerSec: o.ratePerSec ?? null,
     requestsPerSec: ab.rate(warmNs, durNs),

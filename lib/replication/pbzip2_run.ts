@@ -22,6 +22,8 @@ import { createFtLinux } from "./ft_linux.ts";
 export interface Pbzip2Point {
   /** Block size, KB (1000 bytes). */
   blockKB: number;
+  /** Trace digest of the run (covers the traffic counters). */
+  digest: string;
   /** Kernel replicas (1 = the unreplicated baseline). */
   replicas: number;
   /** Blocks written per second by the primary in the window. */
@@ -94,7 +96,12 @@ export function runPbzip2(o: Pbzip2RunOptions): Pbzip2Point {
   });
   sim.run({ untilNs: durNs });
   const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
+  sim.trace.emit(sim.now, "replication.pbzip2", "result", {
+    messages: tr.messages,
+    bytes: tr.bytes,
+  });
   return {
+    digest: sim.trace.digest,
     blockKB: o.blockKB,
     replicas: o.replicas,
     blocksPerSec: blocks / sec,

@@ -9,42 +9,61 @@ import { createSim } from "../sim/simulation.ts";
 import { fileServer } from "../workloads/file_server.ts";
 import { ClientRouter } from "../workloads/tcp_client.ts";
 import { startDownload } from "../workloads/wget.ts";
-import { createFtLinux } from "./ft_linux.ts";
+import type { FtLinuxConfigInput } from "./config.ts";
+import { createFtLinux, type FailoverRecord } from "./ft_linux.ts";
+import { checkDownload } from "./swarm.ts";
 import { runMongoose } from "./mongoose_run.ts";
 import { runPbzip2 } from "./pbzip2_run.ts";
 
-/** A download across a primary fail-stop: client bytes per bin and the gap. */
+/** A download across a failure: client bytes per bin, the gap and the checker's verdict. */
 export interface FailoverRun {
   binNs: number;
   bins: number[];
+  /** Longest time without client bytes, ns. */
   gapNs: number;
   digest: string;
   done: boolean;
+  /** {@linkcode checkDownload}'s verdict (null: one consistent execution, file intact). */
+  violation: string | null;
+  /** Failovers that happened. */
+  failovers: FailoverRecord[];
+  /** Client bytes per second over the whole download. */
+  bytesPerSec: number;
+  /** Two replicas disagreed on output (send checksum comparison). */
+  divergenceDetected: boolean;
+}
+
+/** Options of {@linkcode runFailoverDownload}. */
+export interface FailoverDownloadOptions {
+  fileBytes: number;
+  /** When the failure strikes, ns (negative: no failure). */
+  failNs: number;
+  seed?: number;
+  /** Component to fail-stop (default node:1, in the primary's partition). */
+  target?: string;
+  /** Instead of a fail-stop: flip these bits of the primary's working word at failNs. */
+  flipBits?: number[];
+  replicas?: number;
+  timeoutNs?: number;
+  /** Further FT-Linux configuration. */
+  config?: FtLinuxConfigInput;
 }
 
 /**
- * Downloads `fileBytes` from the replicated file server; fails `target` at `failNs`.
+ * Downloads `fileBytes` from the replicated file server (64 KB chunks, 1.56 ms each: the
+ * calibrated 42 MB/s baseline); fails `target` (or flips `flipBits`) at `failNs`.
  *
  * @example
  * ```ts
  * import { runFailoverDownload } from "./repro.ts";
  * const r = runFailoverDownload({ fileBytes: 2e6, failNs: 20e6 });
- * if (!(r.gapNs > 4e9) || !r.done) throw new Error(`gap ${r.gapNs}`);
+ * if (!(r.gapNs > 4e9) || !r.done || r.violation) throw new Error(`gap ${r.gapNs}`);
  * ```
  */
-export function runFailoverDownload(
-  o: {
-    fileBytes: number;
-    failNs: number;
-    seed?: number;
-    target?: string;
-    replicas?: number;
-    timeoutNs?: number;
-  },
-): FailoverRun {
+export function runFailoverDownload(o: FailoverDownloadOptions): FailoverRun {
   const sim = createSim({ seed: o.seed ?? 1, trace: { window: 0 } });
   const hb = o.timeoutNs === undefined ? {} : { heartbeat: { timeoutNs: o.timeoutNs } };
-  const sys = createFtLinux(sim, { replicas: o.replicas ?? 2, ...hb });
+  const sys = createFtLinux(sim, { ...o.config, replicas: o.replicas ?? 2, ...hb });
   const router = new ClientRouter(sys.link);
   sys.start(
     "srv",
@@ -58,14 +77,30 @@ export function runFailoverDownload(
     last = sim.now;
     prev(b);
   };
-  if (o.failNs >= 0) sim.schedule(o.failNs, () => sys.machine.failStop(o.target ?? "node:1"));
-  sim.run({ untilNs: o.failNs + 60e9 });
+  const addr = sys.threadAddress(sys.kernels[0]!, "srv");
+  if (o.failNs >= 0 && o.flipBits) {
+    sim.schedule(o.failNs, () => sys.machine.flipMemoryBits(addr, o.flipBits!));
+  } else if (o.failNs >= 0) {
+    sim.schedule(o.failNs, () => sys.machine.failStop(o.target ?? "node:1"));
+  }
+  sim.run({ untilNs: Math.max(0, o.failNs) + 60e9 });
+  const c = d.client;
+  // The digest covers the outcome too (a failure-free run traces no replication event).
+  sim.trace.emit(sim.now, "replication.download", "result", {
+    received: c.received,
+    doneNs: c.doneNs,
+    ring: sys.traffic().messages,
+  });
   return {
     binNs: d.binNs,
     bins: d.bins,
     gapNs: gap,
     digest: sim.trace.digest,
-    done: d.client.done,
+    done: c.done,
+    violation: checkDownload(sys, c, 65536),
+    failovers: sys.failovers,
+    bytesPerSec: c.done ? c.received / ((c.doneNs - c.startNs) / 1e9) : 0,
+    divergenceDetected: sys.divergenceDetected,
   };
 }
 

@@ -35,7 +35,11 @@ export interface Violation {
  * if (runSwarmSeed(3, "relaxed", "driver-reload") !== null) throw new Error("violation");
  * ```
  */
-export function checkDownload(sys: FtLinux, client: TcpClient): string | null {
+export function checkDownload(
+  sys: FtLinux,
+  client: TcpClient,
+  chunkBytes = CHUNK,
+): string | null {
   const survivor = sys.primary();
   if (!survivor) return "no primary survived";
   if (!client.done) return `connection did not complete (${client.received} bytes)`;
@@ -53,7 +57,7 @@ export function checkDownload(sys: FtLinux, client: TcpClient): string | null {
   }
   for (const c of computed) {
     if (c.off < FILE_HEADER_BYTES) continue;
-    const i = (c.off - FILE_HEADER_BYTES) / CHUNK;
+    const i = (c.off - FILE_HEADER_BYTES) / chunkBytes;
     if (c.sum !== fileChunkSum(i)) return `file chunk ${i} differs from the file`;
   }
   return null;
