@@ -5,6 +5,8 @@
  */
 export * from "./machine_scenario.ts";
 export * from "./memory_test.ts";
+export * from "./mongoose.ts";
+export * from "./apache_bench.ts";
 export * from "./audio_playback.ts";
 export * from "./driver_config.ts";
 export * from "./file_server.ts";
