@@ -23,7 +23,7 @@ const seriesSchema = z.object({
     y: numbers,
     lower: numbers.optional(),
     upper: numbers.optional(),
-    reference: z.object({ x: numbers, y: numbers, label: z.string().default("paper") }).optional(),
+    reference: z.object({ x: numbers, y: numbers, label: z.string().optional() }).optional(),
     color: z.string().optional(),
   })).min(1),
 });
@@ -171,13 +171,14 @@ function bandTrace(
 
 function referenceTrace(
   name: string,
-  ref: { x: number[]; y: number[]; label: string },
+  ref: { x: number[]; y: number[]; label?: string | undefined },
   color: string,
   scale: Scale,
 ): ScatterTrace {
   return {
     type: "scatter",
-    name: `${name} (${ref.label})`,
+    // An explicit label names the points on its own ("paper, Fig. 5"); else "<series> (paper)".
+    name: ref.label ?? `${name} (paper)`,
     legendgroup: name,
     mode: "markers",
     x: ref.x.map(scale.x),
