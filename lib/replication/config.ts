@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { durationNs, parseConfig } from "../sim/config.ts";
 import { FAILOVER_POLICIES } from "./failover_policy.ts";
+import { deviceCheckpointSchema, secondNicSchema } from "./nic_standby_config.ts";
 
 const ringSchema = z.object({
   /** Slots per receive ring ([K]: 8192). */
@@ -124,6 +125,10 @@ export const ftLinuxConfigSchema = z.object({
   heartbeat: heartbeatSchema.default(heartbeatSchema.parse({})),
   takeover: takeoverSchema.default(takeoverSchema.parse({})),
   network: networkSchema.default(networkSchema.parse({})),
+  /** Warm-standby NIC of the `device-checkpoint` policy (nic_standby_config.ts). */
+  deviceCheckpoint: deviceCheckpointSchema.default(deviceCheckpointSchema.parse({})),
+  /** Second NIC of the `second-nic` policy. */
+  secondNic: secondNicSchema.default(secondNicSchema.parse({})),
 }).strict().superRefine((c, ctx) => {
   if (c.heartbeat.timeoutNs <= c.heartbeat.periodNs) {
     ctx.addIssue({

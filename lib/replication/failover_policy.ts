@@ -8,6 +8,9 @@
  * @module
  */
 import type { FtLinuxConfig } from "./config.ts";
+import type { FtLinux } from "./ft_linux.ts";
+import type { Kernel } from "./kernel.ts";
+import { deviceCheckpointPolicy, secondNicPolicy } from "./nic_policies.ts";
 
 /** One step of the takeover sequence, with its cost in ns. */
 export interface TakeoverStep {
@@ -15,6 +18,15 @@ export interface TakeoverStep {
   name: string;
   /** Virtual time the step takes. */
   costNs: number;
+  /** The step's state change, run when it ends (e.g. the device restore). */
+  onDone?: () => void;
+}
+
+/** What a policy sees at takeover time (absent when the sequence is only listed). */
+export interface TakeoverContext {
+  sys: FtLinux;
+  /** The replica taking over. */
+  survivor: Kernel;
 }
 
 /** A failover policy: the steps that give the survivor a NIC. */
@@ -24,7 +36,9 @@ export interface FailoverPolicy {
   /** What the policy does, one line. */
   description: string;
   /** The NIC step(s), first in the takeover sequence. */
-  nicSteps(config: FtLinuxConfig): TakeoverStep[];
+  nicSteps(config: FtLinuxConfig, ctx?: TakeoverContext): TakeoverStep[];
+  /** Called once when FT-Linux is built with this policy (e.g. to start a warm standby). */
+  attach?(sys: FtLinux): void;
 }
 
 /**
@@ -42,6 +56,8 @@ export const FAILOVER_POLICIES: Record<string, FailoverPolicy> = {
     description: "re-enable the NIC and load its driver on the survivor (PCI rescan + probe)",
     nicSteps: (c) => [{ name: "nic-driver-load", costNs: c.takeover.nicDriverLoadNs }],
   },
+  "device-checkpoint": deviceCheckpointPolicy,
+  "second-nic": secondNicPolicy,
 };
 
 /**
@@ -56,12 +72,12 @@ export const FAILOVER_POLICIES: Record<string, FailoverPolicy> = {
  * if (steps[0]?.name !== "nic-driver-load" || steps.length !== 7) throw new Error("sequence");
  * ```
  */
-export function takeoverSteps(config: FtLinuxConfig): TakeoverStep[] {
+export function takeoverSteps(config: FtLinuxConfig, ctx?: TakeoverContext): TakeoverStep[] {
   const t = config.takeover;
   const policy = FAILOVER_POLICIES[config.failover];
   if (!policy) throw new RangeError(`unknown failover policy ${config.failover}`);
   return [
-    ...policy.nicSteps(config),
+    ...policy.nicSteps(config, ctx),
     { name: "drain-forwarded-packets", costNs: t.drainNs },
     { name: "trim-stable-buffer-fix-offsets", costNs: t.trimNs },
     { name: "flush-send-buffers", costNs: t.flushNs },

@@ -15,7 +15,7 @@
 import { createMachine, type Machine } from "../machine/machine.ts";
 import type { Simulation } from "../sim/simulation.ts";
 import { type FtLinuxConfig, type FtLinuxConfigInput, parseFtLinuxConfig } from "./config.ts";
-import { takeoverSteps } from "./failover_policy.ts";
+import { FAILOVER_POLICIES, takeoverSteps } from "./failover_policy.ts";
 import { Kernel } from "./kernel.ts";
 import { Link } from "./link.ts";
 import type { KernelMessage, Packet } from "./messages.ts";
@@ -82,6 +82,7 @@ export class FtLinux {
     this.machine.on((e) => this.#machineEvent(e.component, e.kind));
     if (n > 1) this.#startHeartbeats();
     if (config.mode === "logical-time") this.#startShepherd();
+    FAILOVER_POLICIES[config.failover]?.attach?.(this);
   }
 
   /** The current primary (null when none is alive). */
@@ -217,13 +218,14 @@ export class FtLinux {
     this.#failedNs = -1;
     this.failovers.push(rec);
     k.role = "primary";
-    const steps = takeoverSteps(this.config);
+    const steps = takeoverSteps(this.config, { sys: this, survivor: k });
     const run = (i: number) => {
       if (k.role === "halted") return;
       const s = steps[i];
       if (!s) return this.#promoted(k, rec);
       const start = this.sim.now;
       this.sim.after(s.costNs, () => {
+        s.onDone?.();
         rec.steps.push({ name: s.name, startNs: start, endNs: this.sim.now });
         this.sim.trace.emit(this.sim.now, `replication.${k.name}`, "takeover-step", {
           step: s.name,
