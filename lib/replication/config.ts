@@ -98,6 +98,15 @@ const networkSchema = z.object({
   maxRetries: z.number().int().min(1).max(30).default(15),
   /** Per-packet processing in a kernel's network stack. */
   packetNs: durationNs.default(2_000),
+  /**
+   * Bytes an incoming packet's copy to a secondary carries besides its IP/TCP headers and
+   * payload (ft-linux.md section 4: the netfilter hook copies every incoming packet). Not
+   * calibrated: [K]'s `rx_copy_msg` (net/core/ft_filter.c) holds the message header, the
+   * creator's id, filter and packet ids, the timestamp, the 48-byte control block, checksum,
+   * flags, header offsets and lengths (about 200 B) and is followed by the skb headroom copied
+   * with the data (NET_SKB_PAD plus the MAC header, about 80 B): a pure ACK takes 3 slots.
+   */
+  rxCopyBytes: z.number().int().min(0).max(65536).default(280),
 }).strict();
 
 /** zod schema of {@linkcode FtLinuxConfig}. */

@@ -150,9 +150,7 @@ export class FtLinux {
   #nicReceive(p: Packet): void {
     const k = this.nicOwner;
     if (!k || k.role !== "primary") return;
-    const process = () => this.sim.after(this.config.network.packetNs, () => k.tcp.receive(p));
-    // Netfilter hook: every incoming packet goes to the secondaries before the primary's stack.
-    k.post({ t: "pkt", pkt: p, slots: 0 }, 40 + p.len, process);
+    k.netfilterReceive(p);
   }
 
   #machineEvent(component: string, kind: string): void {

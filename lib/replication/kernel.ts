@@ -12,10 +12,13 @@ import type { FtLinuxConfig } from "./config.ts";
 import { CorePool } from "./core_pool.ts";
 import type { FtLinux } from "./ft_linux.ts";
 import { MessageRing } from "./message_ring.ts";
-import type { KernelMessage, LogEntry } from "./messages.ts";
+import type { KernelMessage, LogEntry, Packet } from "./messages.ts";
 import { type FtGen, FtNamespace, type FtThread, ReplicaHalted } from "./namespace.ts";
 import type { Partition } from "./partition.ts";
 import { type Chunk, SEND_BUFFER_BYTES, type ServerConn, ServerTcp } from "./server_tcp.ts";
+
+/** IP and TCP header bytes of a packet (with the timestamp option). */
+const PACKET_HEADER_BYTES = 52;
 
 /** Role of a replica. */
 export type Role = "primary" | "secondary" | "halted";
@@ -50,6 +53,8 @@ export class Kernel {
   readonly computed = new Map<number, Chunk[]>();
   /** Checksum mismatches found comparing with the primary's send log. */
   divergences: string[] = [];
+  /** The NIC receive queue's softirq context: forwarded packets keep their arrival order. */
+  readonly #rxQueue: CorePool;
   readonly #acks = new Map<
     string,
     { need: number; got: number; sums: number[]; ev: SimEvent<void> }
@@ -75,6 +80,7 @@ export class Kernel {
     this.tcp = new ServerTcp(this.sim, this.config.network, sys.link, id + 1);
     this.tcp.transmitting = primary;
     this.ns = new FtNamespace(this, primary);
+    this.#rxQueue = new CorePool(this.sim, 1);
   }
 
   /** True until the replica halted. */
@@ -117,6 +123,39 @@ export class Kernel {
       k.ring.post(copy, bytes, () => {
         if (--left === 0) done?.();
       });
+    }
+  }
+
+  /**
+   * A client packet reached this kernel's NIC (ft-linux.md section 4). The netfilter hook copies
+   * it, with its socket-buffer metadata (`network.rxCopyBytes`), into every secondary's ring
+   * before this kernel's stack processes it: the copy runs on the packet path (softirq), so it
+   * holds one of this partition's cores for the ring writes (0.55 us a slot, [P] section 2) and
+   * waits with it when a ring is full (backpressure reaches the packet path too). Packets of
+   * one NIC queue are handled in arrival order (one softirq context at a time).
+   */
+  netfilterReceive(p: Packet): void {
+    if (!this.sys.kernels.some((k) => k !== this && k.role === "secondary")) {
+      this.sim.after(this.config.network.packetNs, () => this.tcp.receive(p));
+      return;
+    }
+    this.sim.process(this.#netfilterHook(p), `${this.name}.netfilter`);
+  }
+
+  *#netfilterHook(p: Packet): FtGen {
+    yield* this.#rxQueue.acquire();
+    let core = false;
+    try {
+      yield* this.cores.acquire();
+      core = true;
+      const bytes = this.config.network.rxCopyBytes + PACKET_HEADER_BYTES + p.len;
+      yield* this.ship({ t: "pkt", pkt: p, slots: 0 }, bytes);
+      this.sim.after(this.config.network.packetNs, () => this.tcp.receive(p));
+    } catch (e) {
+      if (!(e instanceof ReplicaHalted)) throw e;
+    } finally {
+      if (core) this.cores.release();
+      this.#rxQueue.release();
     }
   }
 

@@ -36,6 +36,13 @@ Deno.test("reproFtLinux(): Mongoose below 1500 req/s is within 20% of baseline",
   inRange("mongoose_light", 0.8, 1.05);
 });
 
+Deno.test("reproFtLinux(): forwarded packets carry their socket-buffer metadata (Mongoose ring bytes)", () => {
+  // ~17 messages a request, six of them packet copies of 3+ slots: about 230 B a message.
+  const f = figures();
+  const perMsg = (f.mongoose_heavy_MBPerSec! * 1e6) / f.mongoose_heavy_msgPerSec!;
+  assert.ok(perMsg > 200 && perMsg < 475, `${perMsg} B per ring message`);
+});
+
 Deno.test({
   name: "reproFtLinux(): Mongoose under heavy load is 0.52-0.68 of baseline (KNOWN GAP: 1.00)",
   ignore: true,
