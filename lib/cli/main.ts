@@ -20,8 +20,9 @@ commands:
   campaign merge <shards...> --out FILE   merge shard results into the single-machine file
   notebooks [paths...] [--out DIR] [--param k=v] [--check]
                                           run notebooks headlessly, export HTML, SVG and PNG
-  repro <ftlinux|fgft> [--json]           the paper's headline figures, simulated beside the paper's
-  swarm <ftlinux|fgft> --seeds N [--json] random fault schedules against the checkers
+  repro <ftlinux|fgft|combined> [--json]  headline figures, simulated beside the papers' values
+  swarm <ftlinux|fgft|combined> --seeds N [--json]
+                                          random fault schedules against the checkers
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -36,11 +37,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxReproCommand,
       fgft: async () => (await import("../fgft/command.ts")).fgftReproCommand,
+      combined: async () =>
+        (await import("../replication/combined_command.ts")).combinedReproCommand,
     })),
   swarm: () =>
     Promise.resolve(bySystem({
       ftlinux: async () => (await import("../replication/command.ts")).ftlinuxSwarmCommand,
       fgft: async () => (await import("../fgft/command.ts")).fgftSwarmCommand,
+      combined: async () =>
+        (await import("../replication/combined_command.ts")).combinedSwarmCommand,
     })),
 };
 

@@ -10,7 +10,9 @@ import {
   measureStandbyOverhead,
   NIC_POLICIES,
   runCombinedFailover,
+  runCombinedSwarmSeed,
   type StandbyOverhead,
+  swarmCombined,
 } from "./combined_run.ts";
 
 /** The numbers `repro combined` prints. */
@@ -91,4 +93,65 @@ export async function combinedReproCommand(args: string[]): Promise<number> {
       "or a route switch to a second NIC. Checkers " + (r.checkersHeld ? "held." : "FAILED."),
   );
   return r.checkersHeld ? 0 : 1;
+}
+
+/**
+ * `ftlab swarm combined --seeds N [--control none|stale-checkpoint] [--seed S] [--json]`: random
+ * configuration calls, refresh settings and fail-stops under the `device-checkpoint` policy,
+ * against the FT-Linux checkers and the restored-NIC-configuration checker. `--seed S` replays one
+ * seed. Exit status 1 exactly when a violation is found (with the negative control
+ * `stale-checkpoint` that is the expected result).
+ *
+ * @example
+ * ```ts
+ * import { combinedSwarmCommand } from "./combined_command.ts";
+ * if (typeof combinedSwarmCommand !== "function") throw new Error("missing");
+ * ```
+ */
+export async function combinedSwarmCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seeds: { type: "string" },
+      seed: { type: "string" },
+      control: { type: "string" },
+      json: { type: "boolean" },
+    },
+    strict: true,
+  });
+  const control = values.control ?? "none";
+  if (control !== "none" && control !== "stale-checkpoint") {
+    throw usage(`--control: got ${JSON.stringify(control)}, expected none or stale-checkpoint`);
+  }
+  await Promise.resolve();
+  if (values.seed !== undefined) {
+    const v = runCombinedSwarmSeed(positive("--seed", values.seed), control);
+    console.log(
+      values.json
+        ? JSON.stringify({ seed: Number(values.seed), violation: v })
+        : v ?? "no violation",
+    );
+    return v ? 1 : 0;
+  }
+  const r = swarmCombined({ seeds: positive("--seeds", values.seeds ?? "100"), control });
+  if (values.json) console.log(JSON.stringify(r));
+  else if (r.violation) {
+    console.log(`violation at seed ${r.violation.seed}: ${r.violation.detail}`);
+    console.log(`replay: ${r.violation.replay}`);
+  } else console.log(`${r.seeds} seeds, no violation (control ${control})`);
+  return r.violation ? 1 : 0;
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) {
+    throw usage(`${flag}: got ${JSON.stringify(text)}, expected a positive integer`);
+  }
+  return n;
+}
+
+function usage(message: string): Error {
+  const e = new Error(message);
+  e.name = "UsageError";
+  return e;
 }

@@ -357,8 +357,7 @@ export function swarmCombined(
   for (let seed = 1; seed <= o.seeds; seed++) {
     const v = runCombinedSwarmSeed(seed, control);
     if (v) {
-      const replay = `deno eval 'import { runCombinedSwarmSeed } from ` +
-        `"./lib/replication/combined_run.ts"; console.log(runCombinedSwarmSeed(${seed}, "${control}"))'`;
+      const replay = `deno task ftlab swarm combined --seed ${seed} --control ${control}`;
       return { seeds: o.seeds, control, violation: { seed, detail: v, replay } };
     }
   }

@@ -30,3 +30,8 @@ export * from "./mongoose_run.ts";
 export * from "./repro.ts";
 export * from "./swarm.ts";
 export * from "./command.ts";
+export * from "./nic_standby_config.ts";
+export * from "./warm_standby.ts";
+export * from "./nic_policies.ts";
+export * from "./combined_run.ts";
+export * from "./combined_command.ts";

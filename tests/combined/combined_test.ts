@@ -90,7 +90,10 @@ Deno.test("negative control stale-checkpoint: the NIC configuration checker catc
   assert.match(r.configViolation ?? "", /restored NIC on k1: macLo/);
   const s = swarmCombined({ seeds: 50, control: "stale-checkpoint" });
   assert.ok(s.violation, "swarm must catch the control");
-  assert.match(s.violation.replay, /runCombinedSwarmSeed\(\d+, "stale-checkpoint"\)/);
+  assert.match(
+    s.violation.replay,
+    /^deno task ftlab swarm combined --seed \d+ --control stale-checkpoint$/,
+  );
 });
 
 Deno.test("swarmFtLinux(): no violation under device-checkpoint (relaxed and strict)", () => {
