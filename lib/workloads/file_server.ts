@@ -51,7 +51,10 @@ function* serve(t: FtThread, conn: number, o: FileServerOptions) {
   const req = yield* t.recv(conn);
   if (req === null) return;
   const now = yield* t.time();
-  yield* t.send(conn, FILE_HEADER_BYTES, mix32(Math.floor(now / 1e9) ^ 0x1234));
+  // The header carries the request time in microseconds (gettimeofday; e.g. a request id or
+  // Server-Timing field), not only the 1-second HTTP Date: a survivor that recomputed the time
+  // instead of replaying it would differ even after a sub-second failover.
+  yield* t.send(conn, FILE_HEADER_BYTES, mix32(Math.floor(now / 1e3) ^ 0x1234));
   const chunks = Math.ceil(o.fileBytes / o.chunkBytes);
   for (let i = 0; i < chunks; i++) {
     yield* t.compute(o.readNsPerChunk);

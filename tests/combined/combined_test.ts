@@ -109,10 +109,16 @@ Deno.test("swarmFtLinux(): no violation under device-checkpoint (relaxed and str
     swarmFtLinux({ seeds: 100, commit: "relaxed", failover: "second-nic" }).violation,
     null,
   );
-  // Not asserted: the commit-none control is NOT caught under the fast policies in 1000 seeds
-  // (driver-reload: seed 4). The file server's only nondeterministic output is the Date header
-  // at 1 s resolution; a survivor that misses the time entry after a sub-second gap computes the
-  // same second, so the divergence is invisible to checkDownload (reported to the FT-Linux owner).
+});
+
+Deno.test("swarmFtLinux(): the commit-none negative control is caught under the fast policies too", () => {
+  // The file server's header carries a microsecond timestamp, so a survivor that recomputes the
+  // time after a sub-second failover differs from what the client already received.
+  for (const failover of ["device-checkpoint", "second-nic"]) {
+    const r = swarmFtLinux({ seeds: 100, commit: "none", failover });
+    assert.ok(r.violation, `${failover}: commit none not caught`);
+    assert.match(r.violation.replay, /--commit none/);
+  }
 });
 
 Deno.test("swarmCombined(): configuration calls, random refresh settings and faults: no violation", () => {
