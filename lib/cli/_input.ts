@@ -1,10 +1,7 @@
 /** Reading user files for the CLI, with one-line errors (exit status 2). */
-import { ConfigError } from "../sim/errors.ts";
+import { ConfigError, UsageError } from "../sim/errors.ts";
 
-/** A command-line usage error (exit status 2). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** Reads and parses a JSON file; missing files and invalid JSON become one-line user errors. */
 export async function readJsonFile(path: string): Promise<unknown> {

@@ -8,8 +8,8 @@
  * ```
  *
  * Exit status: 1 when the swarm finds a violation (as every swarm: with a negative control that
- * is the expected result) or the repro falls outside its ranges, 0 otherwise; user errors throw an
- * Error named "UsageError" (one line) so that the CLI exits 2.
+ * is the expected result) or the repro falls outside its ranges, 0 otherwise; user errors throw a
+ * UsageError (one line) so that the CLI exits 2.
  *
  * @module
  */
@@ -17,10 +17,7 @@ import { parseArgs } from "../_std.ts";
 import { NEGATIVE_CONTROLS, type NegativeControl } from "./host_config.ts";
 import { PAPER, reproFgft } from "./repro.ts";
 import { runSwarm, swarmCase, swarmReplayCommand } from "./swarm.ts";
-
-class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "../sim/errors.ts";
 
 /** The ranges `ftlab repro fgft` must meet (issue 4). */
 export const REPRO_RANGES = {

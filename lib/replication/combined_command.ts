@@ -14,6 +14,7 @@ import {
   type StandbyOverhead,
   swarmCombined,
 } from "./combined_run.ts";
+import { UsageError } from "../sim/errors.ts";
 
 /** The numbers `repro combined` prints. */
 export interface CombinedRepro {
@@ -150,8 +151,6 @@ function positive(flag: string, text: string): number {
   return n;
 }
 
-function usage(message: string): Error {
-  const e = new Error(message);
-  e.name = "UsageError";
-  return e;
+function usage(message: string): UsageError {
+  return new UsageError(message);
 }

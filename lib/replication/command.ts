@@ -7,11 +7,10 @@
 import { parseArgs } from "node:util";
 import { reproFtLinux } from "./repro.ts";
 import { swarmFtLinux } from "./swarm.ts";
+import { UsageError } from "../sim/errors.ts";
 
-function usage(msg: string): Error {
-  const e = new Error(msg);
-  e.name = "UsageError";
-  return e;
+function usage(msg: string): UsageError {
+  return new UsageError(msg);
 }
 
 /**

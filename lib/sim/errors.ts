@@ -42,6 +42,21 @@ export class ConfigError extends Error {
 }
 
 /**
+ * A command-line usage error: a bad flag or argument. The CLI prints its message in one line and
+ * exits with status 2, like a {@linkcode ConfigError}.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./errors.ts";
+ * const e = new UsageError("--seeds: got -1, expected a positive integer");
+ * if (e.name !== "UsageError") throw new Error("name");
+ * ```
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
  * An internal invariant failed: a bug, reported with what is needed to replay it.
  *
  * @example
