@@ -20,7 +20,7 @@ import { runSwarm, swarmCase, swarmReplayCommand } from "./swarm.ts";
 import { UsageError } from "../sim/errors.ts";
 
 /** The ranges `ftlab repro fgft` must meet (issue 4). */
-export const REPRO_RANGES = {
+export const FGFT_REPRO_RANGES = {
   recoveryReduction: [0.74, 0.84],
   configProtectionOverheadMax: 0.02,
 } as const;
@@ -38,9 +38,9 @@ export const REPRO_RANGES = {
 export async function fgftReproCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: "boolean" } }, "usage: ftlab repro fgft [--json]");
   const r = reproFgft();
-  const ok = r.recoveryReduction >= REPRO_RANGES.recoveryReduction[0] &&
-    r.recoveryReduction <= REPRO_RANGES.recoveryReduction[1] &&
-    r.configProtectionOverhead < REPRO_RANGES.configProtectionOverheadMax;
+  const ok = r.recoveryReduction >= FGFT_REPRO_RANGES.recoveryReduction[0] &&
+    r.recoveryReduction <= FGFT_REPRO_RANGES.recoveryReduction[1] &&
+    r.configProtectionOverhead < FGFT_REPRO_RANGES.configProtectionOverheadMax;
   const json = {
     recoveryReduction: r.recoveryReduction,
     configProtectionOverhead: r.configProtectionOverhead,

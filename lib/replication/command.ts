@@ -23,34 +23,49 @@ function usage(msg: string): UsageError {
  * ```
  */
 export async function ftlinuxReproCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: "boolean" } }, strict: false });
+  const { values } = parseArgs({ args, options: { json: { type: "boolean" } }, strict: true });
   const r = reproFtLinux();
   await Promise.resolve();
+  const missed = Object.entries(FTLINUX_REPRO_RANGES).filter(([k, [lo, hi]]) => {
+    const v = (r as unknown as Record<string, number | null>)[k];
+    return v === null || v === undefined || !(v >= lo && v <= hi);
+  }).map(([k]) => k);
   if (values.json) {
     console.log(JSON.stringify(r));
-    return 0;
+    return missed.length > 0 ? 1 : 0;
   }
-  const paper: Record<string, string> = {
-    pbzip2_50KB: "0.80",
-    pbzip2_10KB: "0.58",
-    mongoose_light: ">= 0.80",
-    mongoose_heavy: "0.60",
-    failoverGapSec: "~5",
-    pbzip2_50KB_msgPerSec: "34000",
-    pbzip2_50KB_MBPerSec: "4.3",
-    pbzip2_10KB_msgPerSec: "90000",
-    pbzip2_10KB_MBPerSec: "11.5",
-    mongoose_heavy_reqPerSec: "n/a",
-    mongoose_heavy_msgPerSec: "40000",
-    mongoose_heavy_MBPerSec: "19",
-  };
   for (const [k, v] of Object.entries(r)) {
-    console.log(
-      `${k.padEnd(24)} ${v === null ? "n/a" : Number(v.toPrecision(4))}  (paper ${paper[k]})`,
-    );
+    const range = FTLINUX_REPRO_RANGES[k as keyof typeof FTLINUX_REPRO_RANGES];
+    const mark = range ? (missed.includes(k) ? "  MISS" : "  ok") : "";
+    const value = v === null ? "n/a" : String(Number((v as number).toPrecision(4)));
+    console.log(`${k.padEnd(24)} ${value.padStart(8)}  (paper ${PAPER_VALUES[k] ?? "n/a"})${mark}`);
   }
-  return 0;
+  if (missed.length > 0) console.log(`outside the issue's ranges: ${missed.join(", ")}`);
+  return missed.length > 0 ? 1 : 0;
 }
+
+/** The ranges `ftlab repro ftlinux` must meet (issue 5); the exit status is 1 when one is missed. */
+export const FTLINUX_REPRO_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  pbzip2_50KB: [0.72, 0.88],
+  pbzip2_10KB: [0.50, 0.66],
+  mongoose_light: [0.80, Infinity],
+  mongoose_heavy: [0.52, 0.68],
+  failoverGapSec: [4, 6],
+};
+
+const PAPER_VALUES: Readonly<Record<string, string>> = {
+  pbzip2_50KB: "0.80",
+  pbzip2_10KB: "0.58",
+  mongoose_light: ">= 0.80",
+  mongoose_heavy: "0.60",
+  failoverGapSec: "~5",
+  pbzip2_50KB_msgPerSec: "34000",
+  pbzip2_50KB_MBPerSec: "4.3",
+  pbzip2_10KB_msgPerSec: "90000",
+  pbzip2_10KB_MBPerSec: "11.5",
+  mongoose_heavy_msgPerSec: "40000",
+  mongoose_heavy_MBPerSec: "19",
+};
 
 /**
  * `ftlab swarm ftlinux --seeds N`: random fault schedules against the checkers.
