@@ -14,6 +14,12 @@
 export const MARKER_ENV = "FTLAB_JUPYTER_RUN";
 
 /**
+ * Optional prefix of the marker's value (default `ftlab`): tests set it so that they can find
+ * every process a run under test started, as `FTLAB_JUPYTER_RUN=<prefix>-...`.
+ */
+export const MARKER_PREFIX_ENV = "FTLAB_JUPYTER_RUN_PREFIX";
+
+/**
  * Resolves after `ms` milliseconds, or at once when `signal` aborts (the timer is then cleared, so
  * no timer outlives the wait that needed it).
  */

@@ -10,6 +10,26 @@
 /** The Python that has Debian's Jupyter modules (the first `python3` on PATH may not). */
 export const DEFAULT_PYTHON = "/usr/bin/python3";
 
+/** Environment variable that overrides {@linkcode DEFAULT_PYTHON} (tests point it elsewhere). */
+export const PYTHON_ENV = "FTLAB_JUPYTER_PYTHON";
+
+/**
+ * The Python ftlab runs Jupyter with: `$FTLAB_JUPYTER_PYTHON` when set, else `/usr/bin/python3`.
+ *
+ * @example
+ * ```ts
+ * import { jupyterPython } from "./find_jupyter.ts";
+ * if (!jupyterPython().includes("python")) throw new Error(jupyterPython());
+ * ```
+ */
+export function jupyterPython(): string {
+  let fromEnv: string | undefined;
+  try {
+    fromEnv = Deno.env.get(PYTHON_ENV);
+  } catch { /* no env permission: use the default */ }
+  return fromEnv && fromEnv.trim() !== "" ? fromEnv : DEFAULT_PYTHON;
+}
+
 /** The Debian packages that provide the Jupyter server, classic notebook and nbconvert. */
 export const JUPYTER_PACKAGES = [
   "jupyter-server",
@@ -51,7 +71,8 @@ export class JupyterMissingError extends Error {
 
 /**
  * Checks that `python` can import every module in `modules`; throws
- * {@linkcode JupyterMissingError} otherwise (also when `python` itself is missing).
+ * {@linkcode JupyterMissingError} otherwise (also when `python` itself is missing). `python`
+ * defaults to {@linkcode jupyterPython}.
  *
  * @example
  * ```ts
@@ -66,7 +87,7 @@ export class JupyterMissingError extends Error {
  */
 export async function requireJupyter(
   modules: readonly string[],
-  python: string = DEFAULT_PYTHON,
+  python: string = jupyterPython(),
 ): Promise<void> {
   const script = modules.map((m) => `import ${m}`).join("; ");
   try {

@@ -6,11 +6,11 @@
  * @module
  */
 import { basename, dirname, join } from "../lib/_std.ts";
-import { DEFAULT_PYTHON } from "./find_jupyter.ts";
+import { jupyterPython } from "./find_jupyter.ts";
 
 /** Options of {@linkcode exportHtml}. */
 export interface HtmlExportOptions {
-  /** Python with nbconvert. Default `/usr/bin/python3`. */
+  /** Python with nbconvert. Default {@linkcode jupyterPython}. */
   python?: string;
   /** Bound on the conversion in milliseconds; default 120 000. */
   timeoutMs?: number;
@@ -33,7 +33,7 @@ export async function exportHtml(
 ): Promise<void> {
   const tmpName = `.${basename(htmlPath, ".html")}.${Deno.pid}.tmp`;
   const outDir = dirname(htmlPath);
-  const child = new Deno.Command(options.python ?? DEFAULT_PYTHON, {
+  const child = new Deno.Command(options.python ?? jupyterPython(), {
     args: [
       "-m",
       "nbconvert",

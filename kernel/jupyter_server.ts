@@ -3,10 +3,16 @@
  *
  * {@linkcode JupyterServer.start} spawns `python3 -m jupyter_server` on 127.0.0.1, a free port and a
  * random token, with the ftlab kernelspec on a private `JUPYTER_PATH` and private config, data and
- * runtime directories, and waits until the REST API answers. {@linkcode JupyterServer.stop} kills the
- * server's process group and every kernel it started (found by an environment marker), also when
- * the server itself crashed. Live servers are stopped on SIGINT/SIGTERM and, as a last resort, when
- * this Deno process unloads.
+ * runtime directories, and waits until the REST API answers.
+ *
+ * Clean-up is unconditional. The server runs under a supervisor (see `_supervisor.ts`) in a new
+ * session whose stdin is a pipe from this process: when this process ends in any way (including
+ * an uncaught exception, an unhandled rejection or SIGKILL, where no JavaScript clean-up runs), the
+ * pipe closes and the supervisor terminates the server and every kernel carrying the run's marker.
+ * {@linkcode JupyterServer.stop} does the same on purpose and waits, bounded, escalating from
+ * SIGTERM to SIGKILL of the process group and of every marked process. While a server is live,
+ * SIGINT/SIGTERM stop it before this process exits (status 130/143), and an uncaught error kills
+ * it synchronously before Deno reports the error.
  *
  * @module
  */
@@ -18,18 +24,20 @@ import {
   killGroup,
   killMarkedSync,
   MARKER_ENV,
+  MARKER_PREFIX_ENV,
   OutputTail,
   processAlive,
   randomHex,
   sleep,
   terminateMarked,
 } from "./_process.ts";
-import { DEFAULT_PYTHON, requireJupyter } from "./find_jupyter.ts";
+import { jupyterPython, requireJupyter } from "./find_jupyter.ts";
+import { SUPERVISOR_GRACE_S, SUPERVISOR_PY } from "./_supervisor.ts";
 import { writeKernelspec } from "./kernelspec.ts";
 
 /** Options of {@linkcode JupyterServer.start}. */
 export interface JupyterServerOptions {
-  /** Python with the Jupyter modules. Default `/usr/bin/python3`. */
+  /** Python with the Jupyter modules. Default `jupyterPython()` (`/usr/bin/python3`). */
   python?: string;
   /** The deno binary the kernel runs. Default `Deno.execPath()`. */
   denoPath?: string;
@@ -37,6 +45,8 @@ export interface JupyterServerOptions {
   rootDir?: string;
   /** Bound on the wait for the server to answer, in milliseconds. Default 60 000. */
   startTimeoutMs?: number;
+  /** Bound on each REST request to the server, in milliseconds. Default 60 000. */
+  requestTimeoutMs?: number;
 }
 
 const live = new Set<JupyterServer>();
@@ -48,6 +58,7 @@ interface ServerInit {
   tmpDir: string;
   child: Deno.ChildProcess;
   log: OutputTail;
+  requestTimeoutMs: number;
 }
 
 interface SpawnArgs {
@@ -91,6 +102,7 @@ export class JupyterServer {
   startMs = 0;
   readonly #child: Deno.ChildProcess;
   readonly #log: OutputTail;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #stopped = false;
 
   private constructor(init: ServerInit) {
@@ -100,6 +112,8 @@ export class JupyterServer {
     this.tmpDir = init.tmpDir;
     this.#child = init.child;
     this.#log = init.log;
+    // Holding the supervisor's stdin open keeps it running; closing it (or dying) stops it.
+    this.#stdin = init.child.stdin.getWriter();
     this.baseUrl = `http://127.0.0.1:${init.port}/`;
     this.settings = ServerConnection.makeSettings({
       baseUrl: this.baseUrl,
@@ -107,6 +121,12 @@ export class JupyterServer {
       token: init.token,
       appendToken: true,
       WebSocket: globalThis.WebSocket as unknown as typeof WebSocket,
+      // Bound every REST call: a request to a wedged server must fail, not hang the run.
+      fetch: (input: RequestInfo, req?: RequestInit) =>
+        fetch(
+          input,
+          req?.signal ? req : { ...req, signal: AbortSignal.timeout(init.requestTimeoutMs) },
+        ),
     });
   }
 
@@ -116,10 +136,10 @@ export class JupyterServer {
    * the bound.
    */
   static async start(options: JupyterServerOptions = {}): Promise<JupyterServer> {
-    const python = options.python ?? DEFAULT_PYTHON;
+    const python = options.python ?? jupyterPython();
     await requireJupyter(["jupyter_server"], python);
     const tmpDir = await Deno.makeTempDir({ prefix: "ftlab-jupyter-" });
-    const marker = `ftlab-${randomHex(8)}`;
+    const marker = `${markerPrefix()}-${randomHex(8)}`;
     const token = randomHex(24);
     try {
       const env = await privateEnv(tmpDir, marker, options.denoPath ?? Deno.execPath());
@@ -165,25 +185,33 @@ export class JupyterServer {
 
   /**
    * Stops the server, its process group and every kernel it started; removes the private
-   * directory. Idempotent; bounded (about 5 s at most).
+   * directory. Idempotent and bounded: SIGTERM (through the supervisor, which gives the server and
+   * kernels a grace period), then SIGKILL of the group and of every marked process; about 7 s at
+   * most. Never throws.
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    live.delete(this);
-    updateSignalHandlers();
-    killGroup(this.#child.pid, "SIGTERM");
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && processAlive(this.#child.pid)) await sleep(50);
-    killGroup(this.#child.pid, "SIGKILL");
-    await Promise.race([this.#child.status.catch(() => {}), sleep(1000)]);
-    await terminateMarked(this.marker, 1000);
-    await Deno.remove(this.tmpDir, { recursive: true }).catch(() => {});
+    try {
+      await this.#stdin.close().catch(() => {});
+      killGroup(this.#child.pid, "SIGTERM");
+      const exited = this.#child.status.then(() => true, () => true);
+      const graceMs = (SUPERVISOR_GRACE_S + 2) * 1000;
+      await Promise.race([exited, sleep(graceMs).then(() => false)]);
+      killGroup(this.#child.pid, "SIGKILL");
+      await terminateMarked(this.marker, 500);
+      await Promise.race([exited, sleep(1000)]);
+    } finally {
+      live.delete(this);
+      updateSignalHandlers();
+      await Deno.remove(this.tmpDir, { recursive: true }).catch(() => {});
+    }
   }
 
-  /** Synchronous kill for exit paths that cannot await. */
+  /** Synchronous SIGKILL of the group and of every marked process, for exit paths that cannot await. */
   killSync(): void {
     this.#stopped = true;
+    live.delete(this);
     killGroup(this.#child.pid, "SIGKILL");
     killMarkedSync(this.marker);
     try {
@@ -193,9 +221,10 @@ export class JupyterServer {
 
   /** Spawns one server on `a.port`; undefined when the port was taken meanwhile. */
   static async #spawn(a: SpawnArgs): Promise<JupyterServer | undefined> {
+    const supervisor = join(a.tmpDir, "supervisor.py");
+    await Deno.writeTextFile(supervisor, SUPERVISOR_PY);
     const args = [
-      "-m",
-      "jupyter_server",
+      supervisor,
       "--ServerApp.ip=127.0.0.1",
       `--ServerApp.port=${a.port}`,
       "--ServerApp.port_retries=0",
@@ -210,15 +239,18 @@ export class JupyterServer {
     const child = new Deno.Command(a.python, {
       args,
       env: a.env,
-      stdin: "null",
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      // A new session: the supervisor leads a process group of its own, which one kill(-pgid)
+      // reaches, and a Ctrl-C on the terminal does not (this process handles it).
       detached: true,
     }).spawn();
     const log = new OutputTail();
     log.drain(child.stdout);
     log.drain(child.stderr);
-    const server = new JupyterServer({ ...a, child, log });
+    const requestTimeoutMs = a.options.requestTimeoutMs ?? 60_000;
+    const server = new JupyterServer({ ...a, child, log, requestTimeoutMs });
     live.add(server);
     updateSignalHandlers();
     const deadline = started + (a.options.startTimeoutMs ?? 60_000);
@@ -274,20 +306,79 @@ async function answers(server: JupyterServer): Promise<boolean> {
   }
 }
 
+function markerPrefix(): string {
+  let prefix: string | undefined;
+  try {
+    prefix = Deno.env.get(MARKER_PREFIX_ENV);
+  } catch { /* no env permission */ }
+  return prefix && /^[A-Za-z0-9_.-]{1,64}$/.test(prefix) ? prefix : "ftlab";
+}
+
 const SIGNALS: [Deno.Signal, () => void][] = [["SIGINT", onSigint], ["SIGTERM", onSigterm]];
 let handlersInstalled = false;
+let received: Deno.Signal | undefined;
+
+/**
+ * The signal (SIGINT or SIGTERM) that is stopping this process because a server was live, if any;
+ * callers use it to report "interrupted" instead of the kernel failures the stop causes.
+ *
+ * @example
+ * ```ts
+ * import { receivedSignal } from "./jupyter_server.ts";
+ * if (receivedSignal() !== undefined) throw new Error("no signal was received");
+ * ```
+ */
+export function receivedSignal(): Deno.Signal | undefined {
+  return received;
+}
 
 function onSigint(): void {
-  for (const server of [...live]) server.killSync();
-  Deno.exit(130);
+  stopAllAndExit("SIGINT", 130);
 }
 
 function onSigterm(): void {
-  for (const server of [...live]) server.killSync();
-  Deno.exit(143);
+  stopAllAndExit("SIGTERM", 143);
+}
+
+/** First signal: bounded graceful stop of every live server, then exit. A second one: kill now. */
+function stopAllAndExit(signal: Deno.Signal, code: number): void {
+  if (received !== undefined) {
+    for (const server of [...live]) server.killSync();
+    Deno.exit(code);
+  }
+  received = signal;
+  console.error(`ftlab: ${signal} received, stopping the Jupyter server and kernels`);
+  const servers = [...live];
+  const stopped = Promise.all(servers.map((s) => s.stop()));
+  Promise.race([stopped, sleep(8000)]).finally(() => {
+    for (const server of servers) server.killSync();
+    Deno.exit(code);
+  });
 }
 
 function onUnload(): void {
+  for (const server of [...live]) server.killSync();
+}
+
+/** An uncaught exception is about to end the process without running `finally` blocks. */
+function onError(): void {
+  for (const server of [...live]) server.killSync();
+}
+
+// Fire-and-forget promises inside @jupyterlab/services (kernel_info sent on (re)connect, restart
+// handling) reject with these messages when a connection is disposed mid-request. They carry no
+// information the session does not already get from the status signals, and an unhandled
+// rejection would end the process: swallow exactly these, kill servers for anything else.
+const SERVICES_REJECTIONS =
+  /^(Canceled future for \S+ message before replies were done|Kernel connection is disposed|Kernel is dead)/;
+
+function onRejection(event: PromiseRejectionEvent): void {
+  const reason = event.reason;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  if (SERVICES_REJECTIONS.test(message)) {
+    event.preventDefault();
+    return;
+  }
   for (const server of [...live]) server.killSync();
 }
 
@@ -299,6 +390,13 @@ function updateSignalHandlers(): void {
     if (want) Deno.addSignalListener(sig, handler);
     else Deno.removeSignalListener(sig, handler);
   }
-  if (want) globalThis.addEventListener("unload", onUnload);
-  else globalThis.removeEventListener("unload", onUnload);
+  if (want) {
+    globalThis.addEventListener("unload", onUnload);
+    globalThis.addEventListener("error", onError);
+    globalThis.addEventListener("unhandledrejection", onRejection);
+  } else {
+    globalThis.removeEventListener("unload", onUnload);
+    globalThis.removeEventListener("error", onError);
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+  }
 }

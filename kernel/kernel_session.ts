@@ -8,6 +8,11 @@
  * A cell that exceeds its timeout is interrupted; a kernel that dies (status dead or restarting,
  * websocket lost, kernel gone from the server) ends the cell at once with kind `"dead"`.
  *
+ * Connecting is retried: when the kernel's WebSocket fails to open, closes, or the kernel does not
+ * answer `kernel_info` before the first cell, {@linkcode KernelSession.start} drops the connection
+ * and tries again (a bounded number of times, with a short backoff; a fresh kernel when the old
+ * one is gone), then throws a {@linkcode KernelConnectError} that says what happened each time.
+ *
  * @module
  */
 import { KernelAPI, type KernelMessage } from "@jupyterlab/services";
@@ -16,6 +21,41 @@ import type { JupyterServer } from "./jupyter_server.ts";
 import { KERNEL_NAME } from "./kernelspec.ts";
 import type { CellOutputs } from "./outputs.ts";
 import { sleep } from "./_process.ts";
+
+/** Options of {@linkcode KernelSession.start}. */
+export interface KernelStartOptions {
+  /** Bound on each connection attempt (WebSocket open and kernel_info answered). Default 30 000. */
+  attemptTimeoutMs?: number;
+  /** Connection attempts before giving up. Default 3. */
+  attempts?: number;
+  /** Delay before the second attempt, doubled for each further one. Default 500. */
+  backoffMs?: number;
+}
+
+/**
+ * Thrown by {@linkcode KernelSession.start} when no connection to a kernel could be established.
+ *
+ * @example
+ * ```ts
+ * import { KernelConnectError } from "./kernel_session.ts";
+ * const err = new KernelConnectError(["attempt 1: kernel websocket closed"]);
+ * if (!err.message.includes("attempt 1")) throw new Error(err.message);
+ * ```
+ */
+export class KernelConnectError extends Error {
+  /** One line per failed attempt. */
+  readonly attempts: readonly string[];
+  /** @param attempts what went wrong in each attempt */
+  constructor(attempts: readonly string[]) {
+    super(
+      `could not connect to the Deno kernel after ${attempts.length} attempt${
+        attempts.length === 1 ? "" : "s"
+      } (${attempts.join("; ")})`,
+    );
+    this.name = "KernelConnectError";
+    this.attempts = attempts;
+  }
+}
 
 /** Timing bounds of one cell execution, in milliseconds. */
 export interface ExecuteOptions {
@@ -88,26 +128,48 @@ export class KernelSession {
 
   /**
    * Starts a kernel whose working directory is `cwd` (the notebook's directory, so that the
-   * project's deno.json is found) and waits, at most `timeoutMs`, for it to answer.
+   * project's deno.json is found) and connects to it: the WebSocket must open and the kernel must
+   * answer kernel_info. A failed attempt is retried (see {@linkcode KernelStartOptions}); after the
+   * last one the kernel is shut down and a {@linkcode KernelConnectError} is thrown.
    */
-  static async start(server: JupyterServer, cwd: string, timeoutMs = 60_000) {
+  static async start(
+    server: JupyterServer,
+    cwd: string,
+    options: KernelStartOptions = {},
+  ): Promise<KernelSession> {
     quietServicesLogging();
     const started = Date.now();
-    const path = cwd.replace(/^\/+/, "");
-    const options = { name: KERNEL_NAME, path } as KernelAPI.IKernelOptions;
-    const model = await KernelAPI.startNew(options, server.settings);
-    const kernel = new KernelConnection({
-      model,
-      serverSettings: server.settings,
-      handleComms: false,
-    });
-    try {
-      const reply = await withTimeout(kernel.info, timeoutMs, "kernel did not answer kernel_info");
-      return new KernelSession(kernel, server, reply, Date.now() - started);
-    } catch (err) {
-      await shutdownQuietly(kernel);
-      throw err;
+    const attempts = Math.max(1, options.attempts ?? 3);
+    const failures: string[] = [];
+    let model: KernelAPI.IModel | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) await sleep((options.backoffMs ?? 500) * 2 ** (attempt - 2));
+      if (!server.running) {
+        failures.push(`attempt ${attempt}: the Jupyter server is not running`);
+        break;
+      }
+      let kernel: KernelConnection | undefined;
+      try {
+        model ??= await startKernel(server, cwd);
+        kernel = new KernelConnection({
+          model,
+          serverSettings: server.settings,
+          handleComms: false,
+        });
+        const reply = await connected(kernel, options.attemptTimeoutMs ?? 30_000);
+        return new KernelSession(kernel, server, reply, Date.now() - started);
+      } catch (err) {
+        failures.push(`attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}`);
+        kernel?.dispose();
+        // Reconnect to the same kernel while it lives; start a fresh one when it is gone.
+        if (model && !(await kernelAlive(server, model.id))) {
+          await KernelAPI.shutdownKernel(model.id, server.settings).catch(() => {});
+          model = undefined;
+        }
+      }
     }
+    if (model) await KernelAPI.shutdownKernel(model.id, server.settings).catch(() => {});
+    throw new KernelConnectError(failures);
   }
 
   /** Why the kernel is dead, or undefined while it lives. */
@@ -273,6 +335,49 @@ function quietServicesLogging(): void {
       original(...args);
     };
   }
+}
+
+async function startKernel(server: JupyterServer, cwd: string): Promise<KernelAPI.IModel> {
+  const path = cwd.replace(/^\/+/, "");
+  const options = { name: KERNEL_NAME, path } as KernelAPI.IKernelOptions;
+  return await KernelAPI.startNew(options, server.settings);
+}
+
+async function kernelAlive(server: JupyterServer, id: string): Promise<boolean> {
+  if (!server.running) return false;
+  const model = await KernelAPI.getKernelModel(id, server.settings).catch(() => undefined);
+  return model !== undefined && model.execution_state !== "dead";
+}
+
+/**
+ * Resolves with the kernel_info reply once the connection is up; rejects as soon as the connection
+ * is given up (disconnected), the kernel is reported dead, or `ms` pass.
+ */
+function connected(kernel: KernelConnection, ms: number): Promise<KernelMessage.IInfoReply> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`no kernel_info answer within ${ms} ms (${kernel.connectionStatus})`)),
+      ms,
+    );
+    const onConnection = (_: unknown, status: string) => {
+      if (status === "disconnected") finish(new Error("kernel websocket closed while connecting"));
+    };
+    const onStatus = (_: unknown, status: string) => {
+      if (status === "dead") finish(new Error("kernel reported dead while connecting"));
+    };
+    function finish(err: Error | undefined, reply?: KernelMessage.IInfoReply) {
+      clearTimeout(timer);
+      kernel.connectionStatusChanged.disconnect(onConnection);
+      kernel.statusChanged.disconnect(onStatus);
+      if (err) reject(err);
+      else resolve(reply!);
+    }
+    kernel.connectionStatusChanged.connect(onConnection);
+    kernel.statusChanged.connect(onStatus);
+    kernel.info.then((reply) => finish(undefined, reply), (err) => {
+      finish(err instanceof Error ? err : new Error(`kernel_info failed: ${String(err)}`));
+    });
+  });
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -23,7 +23,7 @@ import { checkNotebook } from "./check.ts";
 import { FigureExporter, findFigures } from "./figure_export.ts";
 import { JupyterMissingError, requireJupyter } from "./find_jupyter.ts";
 import { exportHtml } from "./html_export.ts";
-import { JupyterServer } from "./jupyter_server.ts";
+import { JupyterServer, receivedSignal } from "./jupyter_server.ts";
 import { formatNotebook, type Notebook, readNotebook } from "./notebook_format.ts";
 import { type Params, parseParams } from "./parameters.ts";
 import {
@@ -201,7 +201,13 @@ async function checkAll(jobs: Job[]): Promise<number> {
 
 async function runAll(jobs: Job[], cmd: Command): Promise<number> {
   await Deno.mkdir(cmd.out, { recursive: true });
-  const server = await JupyterServer.start();
+  let server: JupyterServer;
+  try {
+    server = await JupyterServer.start();
+  } catch (err) {
+    log(`ftlab notebooks: could not start a Jupyter server: ${message(err)}`);
+    return 1;
+  }
   log(`jupyter server ready in ${seconds(server.startMs)} (port ${server.port})`);
   const exporter = new FigureExporter();
   let failed = 0;
@@ -209,11 +215,14 @@ async function runAll(jobs: Job[], cmd: Command): Promise<number> {
     for (const [i, job] of jobs.entries()) {
       const ok = await runOne(job, `[${i + 1}/${jobs.length}]`, cmd, server, exporter);
       if (!ok) failed++;
+      if (receivedSignal()) break;
     }
   } finally {
-    await exporter.close();
+    // Each step bounded and independent: a failing exporter must not keep the server alive.
+    await exporter.close().catch((err) => log(`closing the figure renderer: ${message(err)}`));
     await server.stop();
   }
+  if (receivedSignal()) return 130;
   if (jobs.length > 1) log(`${jobs.length - failed} of ${jobs.length} notebooks ok`);
   return failed > 0 ? 1 : 0;
 }
@@ -234,12 +243,25 @@ async function runOne(
       }`,
     );
   };
-  const result = await runNotebook(job.path, {
-    server,
-    params: cmd.params,
-    cellTimeoutMs: cmd.timeoutMs,
-    onCell,
-  });
+  let result;
+  try {
+    result = await runNotebook(job.path, {
+      server,
+      params: cmd.params,
+      cellTimeoutMs: cmd.timeoutMs,
+      onCell,
+    });
+  } catch (err) {
+    if (receivedSignal()) return false;
+    const text = message(err);
+    log(text.startsWith(job.path) ? text : `${job.path}: ${text}`);
+    log(`${tag} ${job.path}: FAILED`);
+    return false;
+  }
+  if (receivedSignal()) {
+    log(`${tag} ${job.path}: interrupted`);
+    return false;
+  }
   const ipynb = join(cmd.out, `${job.name}.ipynb`);
   await writeFileAtomic(ipynb, formatNotebook(result.notebook));
   if (result.failure) {
@@ -271,6 +293,10 @@ function userError(err: unknown): number {
     return 2;
   }
   throw err;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function seconds(ms: number): string {

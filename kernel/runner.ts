@@ -28,6 +28,25 @@ import { INJECTED_TAG, injectParameters, type Params } from "./parameters.ts";
 /** Default per-cell timeout: 10 minutes. */
 export const DEFAULT_CELL_TIMEOUT_MS = 600_000;
 
+/**
+ * Thrown by {@linkcode runNotebook} when no kernel could be started or connected for a notebook;
+ * the message starts with the notebook's path.
+ *
+ * @example
+ * ```ts
+ * import { KernelStartError } from "./runner.ts";
+ * const err = new KernelStartError("nb.ipynb: could not connect to the Deno kernel");
+ * if (!err.message.startsWith("nb.ipynb:")) throw new Error(err.message);
+ * ```
+ */
+export class KernelStartError extends Error {
+  /** @param message the notebook's path, a colon and what went wrong */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KernelStartError";
+  }
+}
+
 /** Options of {@linkcode runNotebook}. */
 export interface RunOptions {
   /** A started server to reuse; without it the run starts and stops its own. */
@@ -84,7 +103,9 @@ export interface RunResult {
 
 /**
  * Executes the notebook at `path`. Invalid notebooks and parameters throw a ConfigError before
- * any server or kernel starts; cell failures are returned in {@linkcode RunResult.failure}.
+ * any server or kernel starts; cell failures are returned in {@linkcode RunResult.failure}; a
+ * kernel that cannot be started or connected throws a {@linkcode KernelStartError} naming the
+ * notebook. The server the run started itself is stopped on every path.
  *
  * @example
  * ```ts ignore
@@ -100,7 +121,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const prepared = prepareNotebook(original, options.params ?? {}, path);
   const server = options.server ?? await JupyterServer.start(options.serverOptions);
   try {
-    return await execute(prepared, dirname(resolve(path)), server, options);
+    return await execute(prepared, path, server, options);
   } finally {
     if (!options.server) await server.stop();
   }
@@ -164,12 +185,18 @@ export function prepareNotebook(nb: Notebook, params: Params, name: string): Pre
 
 async function execute(
   prepared: PreparedNotebook,
-  cwd: string,
+  path: string,
   server: JupyterServer,
   options: RunOptions,
 ): Promise<RunResult> {
   const { notebook, origin } = prepared;
-  const kernel = await KernelSession.start(server, cwd);
+  let kernel: KernelSession;
+  try {
+    kernel = await KernelSession.start(server, dirname(resolve(path)));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new KernelStartError(`${path}: ${message}`, { cause: err });
+  }
   const timings = {
     serverStartMs: options.server ? 0 : server.startMs,
     kernelStartMs: kernel.startMs,
