@@ -2,7 +2,8 @@
  * The supervisor that owns a Jupyter server's process tree.
  *
  * ftlab does not spawn `python3 -m jupyter_server` directly: it spawns this small Python program
- * (in a new session, so it leads the process group), which starts the server as its child and then
+ * (in a new session, so it leads the process group), which starts the server (`python3 -m
+ * jupyter_server` or, for `deno task jupyter`, `python3 -m notebook`) as its child and then
  * waits for the first of: end of its stdin, SIGTERM/SIGINT/SIGHUP, or the server exiting. Then it
  * terminates every process carrying the run's marker (`FTLAB_JUPYTER_RUN=<id>`: the server and the
  * kernels, which jupyter_client starts in sessions of their own) and their process groups, with
@@ -16,17 +17,25 @@
  * @module
  */
 
-/** Seconds between SIGTERM and SIGKILL in the supervisor's clean-up. */
+/**
+ * Seconds between SIGTERM and SIGKILL in the supervisor's clean-up.
+ *
+ * @example
+ * ```ts
+ * import { SUPERVISOR_GRACE_S } from "./_supervisor.ts";
+ * if (SUPERVISOR_GRACE_S <= 0) throw new Error();
+ * ```
+ */
 export const SUPERVISOR_GRACE_S = 3;
 
 /**
- * Python source of the supervisor; run as `python3 supervisor.py <jupyter_server args...>`
+ * Python source of the supervisor; run as `python3 supervisor.py <module> <args...>` (module `jupyter_server` or `notebook`)
  * with `FTLAB_JUPYTER_RUN` set in its environment.
  *
  * @example
  * ```ts
  * import { SUPERVISOR_PY } from "./_supervisor.ts";
- * if (!SUPERVISOR_PY.includes("jupyter_server") || !SUPERVISOR_PY.includes("SIGKILL")) {
+ * if (!SUPERVISOR_PY.includes("os.read(0") || !SUPERVISOR_PY.includes("SIGKILL")) {
  *   throw new Error("unexpected supervisor source");
  * }
  * ```
@@ -87,7 +96,7 @@ def on_signal(signum, frame):
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     signal.signal(sig, on_signal)
 
-server = subprocess.Popen([sys.executable, "-m", "jupyter_server"] + sys.argv[1:],
+server = subprocess.Popen([sys.executable, "-m", sys.argv[1]] + sys.argv[2:],
                           stdin=subprocess.DEVNULL)
 
 def watch_stdin():

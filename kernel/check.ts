@@ -15,7 +15,16 @@ import { basename, dirname, join, resolve } from "../lib/_std.ts";
 import { type Notebook, sourceText } from "./notebook_format.ts";
 import { hasTag, INJECTED_TAG } from "./parameters.ts";
 
-/** One type error, located in the notebook. */
+/**
+ * One type error, located in the notebook.
+ *
+ * @example
+ * ```ts
+ * import type { CheckDiagnostic } from "./check.ts";
+ * const d: CheckDiagnostic = { cell: 3, line: 2, column: 7, message: "TS2322 [ERROR]: ..." };
+ * if (d.cell !== 3) throw new Error();
+ * ```
+ */
 export interface CheckDiagnostic {
   /** 1-based cell index among all cells of the notebook (0: outside any cell). */
   cell: number;
@@ -27,7 +36,16 @@ export interface CheckDiagnostic {
   message: string;
 }
 
-/** Result of {@linkcode checkNotebook}. */
+/**
+ * Result of {@linkcode checkNotebook}.
+ *
+ * @example
+ * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * const r: CheckResult = { ok: true, diagnostics: [], raw: "" };
+ * if (!r.ok) throw new Error();
+ * ```
+ */
 export interface CheckResult {
   /** True when `deno check` passed. */
   ok: boolean;
@@ -37,7 +55,16 @@ export interface CheckResult {
   raw: string;
 }
 
-/** The extracted module text and where each cell starts (1-based line of its first source line). */
+/**
+ * The extracted module text and where each cell starts (1-based line of its first source line).
+ *
+ * @example
+ * ```ts
+ * import type { ExtractedCells } from "./check.ts";
+ * const e: ExtractedCells = { text: "// cell 2\nconst a = 1;\n", starts: [{ cell: 2, line: 2 }] };
+ * if (e.starts[0]?.cell !== 2) throw new Error();
+ * ```
+ */
 export interface ExtractedCells {
   /** The module text. */
   text: string;
@@ -85,12 +112,16 @@ export function extractCells(nb: Notebook): ExtractedCells {
  * Bounded by `timeoutMs` (default 120 s); the temporary file is always removed.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { checkNotebook } from "./check.ts";
- * import { readNotebook } from "./notebook_format.ts";
- * const path = "notebooks/demo.ipynb";
- * const result = await checkNotebook(path, await readNotebook(path));
- * for (const d of result.diagnostics) console.error(`${path} cell ${d.cell}, line ${d.line}: ${d.message}`);
+ * const dir = await Deno.makeTempDir();
+ * const nb = {
+ *   nbformat: 4 as const, nbformat_minor: 5, metadata: {},
+ *   cells: [{ cell_type: "code" as const, source: "const n: number = \"x\";", metadata: {} }],
+ * };
+ * const result = await checkNotebook(`${dir}/demo.ipynb`, nb);
+ * await Deno.remove(dir, { recursive: true });
+ * if (result.ok || result.diagnostics[0]?.cell !== 1) throw new Error(JSON.stringify(result));
  * ```
  */
 export async function checkNotebook(

@@ -14,10 +14,27 @@ import type { PlotSpec } from "../lib/plot/spec.ts";
 import type { Notebook } from "./notebook_format.ts";
 import { hasTag, INJECTED_TAG } from "./parameters.ts";
 
-/** The mime type of a plotly figure output. */
+/**
+ * The mime type of a plotly figure output.
+ *
+ * @example
+ * ```ts
+ * import { PLOTLY_MIME } from "./figure_export.ts";
+ * if (PLOTLY_MIME !== "application/vnd.plotly.v1+json") throw new Error();
+ * ```
+ */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-/** A figure found in a notebook. */
+/**
+ * A figure found in a notebook.
+ *
+ * @example
+ * ```ts
+ * import type { FoundFigure } from "./figure_export.ts";
+ * const f: FoundFigure = { stem: "fig-2-1", spec: { data: [], layout: {}, config: {} } };
+ * if (!f.stem.startsWith("fig-")) throw new Error();
+ * ```
+ */
 export interface FoundFigure {
   /** File name stem, `fig-<cell>-<n>`. */
   stem: string;
@@ -67,7 +84,20 @@ export function findFigures(nb: Notebook): FoundFigure[] {
   return found;
 }
 
-/** What {@linkcode FigureExporter} needs from a renderer (lib/plot/renderer.ts). */
+/**
+ * What {@linkcode FigureExporter} needs from a renderer (lib/plot/renderer.ts).
+ *
+ * @example
+ * ```ts
+ * import type { FigureRendererLike } from "./figure_export.ts";
+ * const fake: FigureRendererLike = {
+ *   svg: () => Promise.resolve("<svg/>"),
+ *   png: () => Promise.resolve(new Uint8Array([0x89])),
+ *   close: () => Promise.resolve(),
+ * };
+ * await fake.close();
+ * ```
+ */
 export interface FigureRendererLike {
   /** SVG text of a spec. */
   svg(spec: PlotSpec): Promise<string>;

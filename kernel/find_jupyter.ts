@@ -7,10 +7,26 @@
  * @module
  */
 
-/** The Python that has Debian's Jupyter modules (the first `python3` on PATH may not). */
+/**
+ * The Python that has Debian's Jupyter modules (the first `python3` on PATH may not).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PYTHON } from "./find_jupyter.ts";
+ * if (DEFAULT_PYTHON !== "/usr/bin/python3") throw new Error();
+ * ```
+ */
 export const DEFAULT_PYTHON = "/usr/bin/python3";
 
-/** Environment variable that overrides {@linkcode DEFAULT_PYTHON} (tests point it elsewhere). */
+/**
+ * Environment variable that overrides {@linkcode DEFAULT_PYTHON} (tests point it elsewhere).
+ *
+ * @example
+ * ```ts
+ * import { PYTHON_ENV } from "./find_jupyter.ts";
+ * if (PYTHON_ENV !== "FTLAB_JUPYTER_PYTHON") throw new Error();
+ * ```
+ */
 export const PYTHON_ENV = "FTLAB_JUPYTER_PYTHON";
 
 /**
@@ -30,7 +46,15 @@ export function jupyterPython(): string {
   return fromEnv && fromEnv.trim() !== "" ? fromEnv : DEFAULT_PYTHON;
 }
 
-/** The Debian packages that provide the Jupyter server, classic notebook and nbconvert. */
+/**
+ * The Debian packages that provide the Jupyter server, classic notebook and nbconvert.
+ *
+ * @example
+ * ```ts
+ * import { JUPYTER_PACKAGES } from "./find_jupyter.ts";
+ * if (!JUPYTER_PACKAGES.includes("jupyter-notebook")) throw new Error();
+ * ```
+ */
 export const JUPYTER_PACKAGES = [
   "jupyter-server",
   "jupyter-notebook",
@@ -54,7 +78,16 @@ export function installCommand(uid: number | null = Deno.uid()): string {
   return uid === 0 ? cmd : `sudo ${cmd}`;
 }
 
-/** Thrown when the Jupyter modules a command needs are not importable. */
+/**
+ * Thrown when the Jupyter modules a command needs are not importable.
+ *
+ * @example
+ * ```ts
+ * import { JupyterMissingError } from "./find_jupyter.ts";
+ * const err = new JupyterMissingError(["notebook"], "/usr/bin/python3");
+ * if (!err.message.includes("apt-get install -y jupyter-server")) throw new Error(err.message);
+ * ```
+ */
 export class JupyterMissingError extends Error {
   /** The Python modules that failed to import. */
   readonly modules: readonly string[];

@@ -8,7 +8,16 @@
 import { basename, dirname, join } from "../lib/_std.ts";
 import { jupyterPython } from "./find_jupyter.ts";
 
-/** Options of {@linkcode exportHtml}. */
+/**
+ * Options of {@linkcode exportHtml}.
+ *
+ * @example
+ * ```ts
+ * import type { HtmlExportOptions } from "./html_export.ts";
+ * const options: HtmlExportOptions = { timeoutMs: 60_000 };
+ * if (options.timeoutMs !== 60_000) throw new Error();
+ * ```
+ */
 export interface HtmlExportOptions {
   /** Python with nbconvert. Default {@linkcode jupyterPython}. */
   python?: string;
@@ -21,9 +30,18 @@ export interface HtmlExportOptions {
  * when the conversion fails or exceeds its bound.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { exportHtml } from "./html_export.ts";
- * await exportHtml("out/demo.ipynb", "out/demo.html");
+ * // Without nbconvert the export fails with a clear error (and writes nothing).
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   await exportHtml(`${dir}/x.ipynb`, `${dir}/x.html`, { python: "/nonexistent/python3" });
+ *   throw new Error("exported");
+ * } catch (e) {
+ *   if (!(e instanceof Error) || e.message === "exported") throw e;
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function exportHtml(

@@ -35,8 +35,24 @@ import { jupyterPython, requireJupyter } from "./find_jupyter.ts";
 import { SUPERVISOR_GRACE_S, SUPERVISOR_PY } from "./_supervisor.ts";
 import { writeKernelspec } from "./kernelspec.ts";
 
-/** Options of {@linkcode JupyterServer.start}. */
+/**
+ * Options of {@linkcode JupyterServer.start}.
+ *
+ * @example
+ * ```ts
+ * import type { JupyterServerOptions } from "./jupyter_server.ts";
+ * const options: JupyterServerOptions = { app: "notebook", port: 8888, rootDir: "/srv/notebooks" };
+ * if (options.app !== "notebook") throw new Error();
+ * ```
+ */
 export interface JupyterServerOptions {
+  /**
+   * Which server: `"jupyter_server"` (default; headless, a dead kernel is not restarted) or
+   * `"notebook"` (the classic Notebook UI for people, kernels restart as usual).
+   */
+  app?: "jupyter_server" | "notebook";
+  /** Port to listen on. Default: a free port (retried if taken meanwhile). */
+  port?: number;
   /** Python with the Jupyter modules. Default `jupyterPython()` (`/usr/bin/python3`). */
   python?: string;
   /** The deno binary the kernel runs. Default `Deno.execPath()`. */
@@ -75,13 +91,15 @@ interface SpawnArgs {
  * A running Jupyter server that this process started and owns.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { JupyterServer } from "./jupyter_server.ts";
- * const server = await JupyterServer.start();
+ * import { JupyterMissingError } from "./find_jupyter.ts";
+ * // start() checks for Jupyter first; without it nothing is spawned.
  * try {
- *   console.log(server.baseUrl);
- * } finally {
- *   await server.stop();
+ *   await JupyterServer.start({ python: "/nonexistent/python3" });
+ *   throw new Error("started");
+ * } catch (e) {
+ *   if (!(e instanceof JupyterMissingError)) throw e;
  * }
  * ```
  */
@@ -137,7 +155,8 @@ export class JupyterServer {
    */
   static async start(options: JupyterServerOptions = {}): Promise<JupyterServer> {
     const python = options.python ?? jupyterPython();
-    await requireJupyter(["jupyter_server"], python);
+    const app = options.app ?? "jupyter_server";
+    await requireJupyter([app], python);
     const tmpDir = await Deno.makeTempDir({ prefix: "ftlab-jupyter-" });
     const marker = `${markerPrefix()}-${randomHex(8)}`;
     const token = randomHex(24);
@@ -146,7 +165,7 @@ export class JupyterServer {
       env.JUPYTER_TOKEN = token;
       // The port can be taken between freePort() and bind: retry a few times.
       for (let attempt = 0;; attempt++) {
-        const port = freePort();
+        const port = options.port ?? freePort();
         const server = await JupyterServer.#spawn({
           python,
           env,
@@ -156,8 +175,14 @@ export class JupyterServer {
           tmpDir,
           options,
         });
-        if (server || attempt >= 2) {
-          if (!server) throw new Error("Jupyter server did not bind a port after 3 attempts");
+        if (server || attempt >= 2 || options.port !== undefined) {
+          if (!server) {
+            throw new Error(
+              options.port === undefined
+                ? "Jupyter server did not bind a port after 3 attempts"
+                : `port ${options.port} on 127.0.0.1 is not available`,
+            );
+          }
           return server;
         }
       }
@@ -223,17 +248,21 @@ export class JupyterServer {
   static async #spawn(a: SpawnArgs): Promise<JupyterServer | undefined> {
     const supervisor = join(a.tmpDir, "supervisor.py");
     await Deno.writeTextFile(supervisor, SUPERVISOR_PY);
+    const app = a.options.app ?? "jupyter_server";
+    const cls = app === "notebook" ? "NotebookApp" : "ServerApp";
     const args = [
       supervisor,
-      "--ServerApp.ip=127.0.0.1",
-      `--ServerApp.port=${a.port}`,
-      "--ServerApp.port_retries=0",
-      "--ServerApp.open_browser=False",
-      `--ServerApp.root_dir=${a.options.rootDir ?? "/"}`,
-      // A dead kernel is a failed run: report it instead of restarting it.
-      "--KernelRestarter.restart_limit=0",
-      "--KernelRestarter.time_to_dead=1.0",
+      app,
+      `--${cls}.ip=127.0.0.1`,
+      `--${cls}.port=${a.port}`,
+      `--${cls}.port_retries=0`,
+      `--${cls}.open_browser=False`,
+      `--${cls}.${app === "notebook" ? "notebook_dir" : "root_dir"}=${a.options.rootDir ?? "/"}`,
     ];
+    if (app === "jupyter_server") {
+      // A dead kernel is a failed run: report it instead of restarting it.
+      args.push("--KernelRestarter.restart_limit=0", "--KernelRestarter.time_to_dead=1.0");
+    }
     if (Deno.uid() === 0) args.push("--allow-root");
     const started = Date.now();
     const child = new Deno.Command(a.python, {
@@ -257,7 +286,7 @@ export class JupyterServer {
     while (Date.now() < deadline) {
       if (!processAlive(child.pid)) {
         await server.stop();
-        if (/Address already in use|is not available/i.test(log.text)) return undefined;
+        if (/already in use|is not available/i.test(log.text)) return undefined;
         throw new Error(`Jupyter server exited during start-up:\n${log.text.trim()}`);
       }
       if (await answers(server)) {

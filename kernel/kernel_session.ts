@@ -22,7 +22,16 @@ import { KERNEL_NAME } from "./kernelspec.ts";
 import type { CellOutputs } from "./outputs.ts";
 import { sleep } from "./_process.ts";
 
-/** Options of {@linkcode KernelSession.start}. */
+/**
+ * Options of {@linkcode KernelSession.start}.
+ *
+ * @example
+ * ```ts
+ * import type { KernelStartOptions } from "./kernel_session.ts";
+ * const options: KernelStartOptions = { attempts: 3, backoffMs: 500, attemptTimeoutMs: 30_000 };
+ * if (options.attempts !== 3) throw new Error();
+ * ```
+ */
 export interface KernelStartOptions {
   /** Bound on each connection attempt (WebSocket open and kernel_info answered). Default 30 000. */
   attemptTimeoutMs?: number;
@@ -57,7 +66,16 @@ export class KernelConnectError extends Error {
   }
 }
 
-/** Timing bounds of one cell execution, in milliseconds. */
+/**
+ * Timing bounds of one cell execution, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteOptions } from "./kernel_session.ts";
+ * const options: ExecuteOptions = { timeoutMs: 60_000, quietMs: 300 };
+ * if (options.quietMs !== 300) throw new Error();
+ * ```
+ */
 export interface ExecuteOptions {
   /** The cell is interrupted and reported after this long. */
   timeoutMs: number;
@@ -67,10 +85,28 @@ export interface ExecuteOptions {
   maxDrainMs?: number;
 }
 
-/** How a cell execution ended. */
+/**
+ * How a cell execution ended.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteStatus } from "./kernel_session.ts";
+ * const statuses: ExecuteStatus[] = ["ok", "error", "timeout", "dead"];
+ * if (statuses.length !== 4) throw new Error();
+ * ```
+ */
 export type ExecuteStatus = "ok" | "error" | "timeout" | "dead";
 
-/** The outcome of {@linkcode KernelSession.execute}. */
+/**
+ * The outcome of {@linkcode KernelSession.execute}.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteResult } from "./kernel_session.ts";
+ * const r: ExecuteResult = { status: "dead", deadReason: "kernel status \"dead\"" };
+ * if (r.status !== "dead") throw new Error();
+ * ```
+ */
 export interface ExecuteResult {
   /** ok, error (the cell raised), timeout (interrupted), dead (the kernel died). */
   status: ExecuteStatus;
@@ -84,16 +120,11 @@ export interface ExecuteResult {
  * A started Deno kernel.
  *
  * @example
- * ```ts ignore
- * import { JupyterServer } from "./jupyter_server.ts";
+ * ```ts
  * import { KernelSession } from "./kernel_session.ts";
- * import { CellOutputs, DisplayRegistry } from "./outputs.ts";
- * const server = await JupyterServer.start();
- * const kernel = await KernelSession.start(server, Deno.cwd());
- * const outputs = new CellOutputs(new DisplayRegistry(), 1);
- * console.log(await kernel.execute("1 + 1", outputs, { timeoutMs: 60_000 }), outputs.outputs);
- * await kernel.shutdown();
- * await server.stop();
+ * // Sessions come from KernelSession.start(server, cwd) on a running JupyterServer;
+ * // see tests/kernel/ for runs against a real server.
+ * if (typeof KernelSession.start !== "function") throw new Error();
  * ```
  */
 export class KernelSession {

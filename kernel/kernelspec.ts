@@ -17,10 +17,30 @@
  */
 import { join } from "../lib/_std.ts";
 
-/** Name of the kernelspec (also the name notebooks record in `metadata.kernelspec.name`). */
+/**
+ * Name of the kernelspec (also the name notebooks record in `metadata.kernelspec.name`).
+ *
+ * @example
+ * ```ts
+ * import { KERNEL_NAME } from "./kernelspec.ts";
+ * if (KERNEL_NAME !== "deno") throw new Error();
+ * ```
+ */
 export const KERNEL_NAME = "deno";
 
-/** A Jupyter kernelspec (`kernel.json`). */
+/**
+ * A Jupyter kernelspec (`kernel.json`).
+ *
+ * @example
+ * ```ts
+ * import type { Kernelspec } from "./kernelspec.ts";
+ * const spec: Kernelspec = {
+ *   argv: ["deno", "jupyter", "--kernel", "--conn", "{connection_file}"],
+ *   display_name: "Deno", language: "typescript", env: {}, interrupt_mode: "signal",
+ * };
+ * if (spec.argv[0] !== "deno") throw new Error();
+ * ```
+ */
 export interface Kernelspec {
   /** Command line; `{connection_file}` is replaced by Jupyter. */
   argv: string[];

@@ -13,10 +13,28 @@ import { z } from "zod";
 import { parseConfig } from "../lib/sim/config.ts";
 import { ConfigError } from "../lib/sim/errors.ts";
 
-/** A multi-line string as nbformat stores it: one string or a list of lines. */
+/**
+ * A multi-line string as nbformat stores it: one string or a list of lines.
+ *
+ * @example
+ * ```ts
+ * import type { MultilineString } from "./notebook_format.ts";
+ * const a: MultilineString = ["line 1\n", "line 2"];
+ * if (a.join("") !== "line 1\nline 2") throw new Error();
+ * ```
+ */
 export type MultilineString = string | string[];
 
-/** One output of a code cell (nbformat 4). */
+/**
+ * One output of a code cell (nbformat 4).
+ *
+ * @example
+ * ```ts
+ * import type { Output } from "./notebook_format.ts";
+ * const o: Output = { output_type: "stream", name: "stdout", text: ["hello\n"] };
+ * if (o.output_type !== "stream") throw new Error();
+ * ```
+ */
 export type Output =
   | { output_type: "stream"; name: "stdout" | "stderr"; text: MultilineString }
   | {
@@ -32,7 +50,16 @@ export type Output =
   }
   | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
 
-/** A notebook cell. Unknown fields are kept. */
+/**
+ * A notebook cell. Unknown fields are kept.
+ *
+ * @example
+ * ```ts
+ * import type { Cell } from "./notebook_format.ts";
+ * const c: Cell = { cell_type: "markdown", id: "intro", source: "# Title", metadata: {} };
+ * if (c.cell_type !== "markdown") throw new Error();
+ * ```
+ */
 export interface Cell {
   cell_type: "code" | "markdown" | "raw";
   id?: string;
@@ -43,7 +70,16 @@ export interface Cell {
   attachments?: Record<string, unknown>;
 }
 
-/** A notebook (nbformat 4). */
+/**
+ * A notebook (nbformat 4).
+ *
+ * @example
+ * ```ts
+ * import type { Notebook } from "./notebook_format.ts";
+ * const nb: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
+ * if (nb.nbformat !== 4) throw new Error();
+ * ```
+ */
 export interface Notebook {
   nbformat: 4;
   nbformat_minor: number;

@@ -34,7 +34,15 @@ import {
   runNotebook,
 } from "./runner.ts";
 
-/** Usage text of the command. */
+/**
+ * Usage text of the command.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOKS_USAGE } from "./notebooks.ts";
+ * if (!NOTEBOOKS_USAGE.startsWith("usage: ftlab notebooks")) throw new Error();
+ * ```
+ */
 export const NOTEBOOKS_USAGE =
   `usage: ftlab notebooks [paths...] [--out DIR] [--param key=value]... [--timeout SEC] [--check]
   paths          .ipynb files or directories (default: notebooks/)

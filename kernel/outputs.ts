@@ -11,7 +11,19 @@
  */
 import type { Output } from "./notebook_format.ts";
 
-/** The part of a Jupyter message that output translation reads. */
+/**
+ * The part of a Jupyter message that output translation reads.
+ *
+ * @example
+ * ```ts
+ * import type { IopubMessage } from "./outputs.ts";
+ * const msg: IopubMessage = {
+ *   header: { msg_type: "stream" },
+ *   content: { name: "stdout", text: "hi\n" },
+ * } as IopubMessage;
+ * if (msg.header.msg_type !== "stream") throw new Error();
+ * ```
+ */
 export interface IopubMessage {
   header: { msg_type: string };
   content: Record<string, unknown>;

@@ -20,12 +20,37 @@
 import { ConfigError } from "../lib/sim/errors.ts";
 import { type Cell, type Notebook, sourceText } from "./notebook_format.ts";
 
-/** Parameter overrides: name → JSON-able value. */
+/**
+ * Parameter overrides: name → JSON-able value.
+ *
+ * @example
+ * ```ts
+ * import type { Params } from "./parameters.ts";
+ * const p: Params = { seed: 7, label: "fast" };
+ * if (p.seed !== 7) throw new Error();
+ * ```
+ */
 export type Params = Record<string, unknown>;
 
-/** Tag of the cell that declares the defaults. */
+/**
+ * Tag of the cell that declares the defaults.
+ *
+ * @example
+ * ```ts
+ * import { PARAMETERS_TAG } from "./parameters.ts";
+ * if (PARAMETERS_TAG !== "parameters") throw new Error();
+ * ```
+ */
 export const PARAMETERS_TAG = "parameters";
-/** Tag of the cell ftlab injects after it. */
+/**
+ * Tag of the cell ftlab injects after it.
+ *
+ * @example
+ * ```ts
+ * import { INJECTED_TAG } from "./parameters.ts";
+ * if (INJECTED_TAG !== "injected-parameters") throw new Error();
+ * ```
+ */
 export const INJECTED_TAG = "injected-parameters";
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -25,7 +25,15 @@ import {
 import { CellOutputs, DisplayRegistry } from "./outputs.ts";
 import { INJECTED_TAG, injectParameters, type Params } from "./parameters.ts";
 
-/** Default per-cell timeout: 10 minutes. */
+/**
+ * Default per-cell timeout: 10 minutes.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CELL_TIMEOUT_MS } from "./runner.ts";
+ * if (DEFAULT_CELL_TIMEOUT_MS !== 600_000) throw new Error();
+ * ```
+ */
 export const DEFAULT_CELL_TIMEOUT_MS = 600_000;
 
 /**
@@ -47,7 +55,16 @@ export class KernelStartError extends Error {
   }
 }
 
-/** Options of {@linkcode runNotebook}. */
+/**
+ * Options of {@linkcode runNotebook}.
+ *
+ * @example
+ * ```ts
+ * import type { RunOptions } from "./runner.ts";
+ * const options: RunOptions = { cellTimeoutMs: 30_000, params: { seed: 7 } };
+ * if (options.cellTimeoutMs !== 30_000) throw new Error();
+ * ```
+ */
 export interface RunOptions {
   /** A started server to reuse; without it the run starts and stops its own. */
   server?: JupyterServer;
@@ -63,7 +80,16 @@ export interface RunOptions {
   onCell?: (event: CellEvent) => void;
 }
 
-/** Progress of one code cell. */
+/**
+ * Progress of one code cell.
+ *
+ * @example
+ * ```ts
+ * import type { CellEvent } from "./runner.ts";
+ * const e: CellEvent = { cell: 2, cells: 5, status: "ok", ms: 310 };
+ * if (e.status !== "ok") throw new Error();
+ * ```
+ */
 export interface CellEvent {
   /** 1-based index among the original notebook's cells (0 for the injected parameters cell). */
   cell: number;
@@ -75,7 +101,19 @@ export interface CellEvent {
   ms: number;
 }
 
-/** Where and why a run stopped. */
+/**
+ * Where and why a run stopped.
+ *
+ * @example
+ * ```ts
+ * import type { RunFailure } from "./runner.ts";
+ * const f: RunFailure = {
+ *   kind: "timeout", cell: 1, firstLine: "await sleep()", ename: "CellTimeoutError",
+ *   evalue: "did not finish", traceback: [],
+ * };
+ * if (f.kind !== "timeout") throw new Error();
+ * ```
+ */
 export interface RunFailure {
   /** error: the cell raised; timeout: it exceeded the per-cell bound; dead: the kernel died. */
   kind: "error" | "timeout" | "dead";
@@ -91,7 +129,19 @@ export interface RunFailure {
   traceback: string[];
 }
 
-/** The outcome of {@linkcode runNotebook}. */
+/**
+ * The outcome of {@linkcode runNotebook}.
+ *
+ * @example
+ * ```ts
+ * import type { RunResult } from "./runner.ts";
+ * const r: RunResult = {
+ *   notebook: { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] },
+ *   timings: { serverStartMs: 600, kernelStartMs: 900, cellMs: [] },
+ * };
+ * if (r.failure) throw new Error();
+ * ```
+ */
 export interface RunResult {
   /** The executed notebook (complete, or up to the failing cell). */
   notebook: Notebook;
@@ -108,12 +158,20 @@ export interface RunResult {
  * notebook. The server the run started itself is stopped on every path.
  *
  * @example
- * ```ts ignore
- * import { formatFailure, runNotebook } from "./runner.ts";
- * import { formatNotebook } from "./notebook_format.ts";
- * const result = await runNotebook("notebooks/demo.ipynb", { params: { seed: 7 } });
- * if (result.failure) console.error(formatFailure("notebooks/demo.ipynb", result.failure));
- * await Deno.writeTextFile("out/demo.ipynb", formatNotebook(result.notebook));
+ * ```ts
+ * import { runNotebook } from "./runner.ts";
+ * import { ConfigError } from "../lib/sim/errors.ts";
+ * // An invalid notebook is rejected before any server or kernel starts.
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/bad.ipynb`, "{ not json");
+ * try {
+ *   await runNotebook(`${dir}/bad.ipynb`);
+ *   throw new Error("ran");
+ * } catch (e) {
+ *   if (!(e instanceof ConfigError)) throw e;
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
@@ -127,7 +185,19 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   }
 }
 
-/** A notebook ready to run, with each cell's original 1-based index (0: injected). */
+/**
+ * A notebook ready to run, with each cell's original 1-based index (0: injected).
+ *
+ * @example
+ * ```ts
+ * import type { PreparedNotebook } from "./runner.ts";
+ * const p: PreparedNotebook = {
+ *   notebook: { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] },
+ *   origin: [],
+ * };
+ * if (p.origin.length !== 0) throw new Error();
+ * ```
+ */
 export interface PreparedNotebook {
   /** The notebook with parameters injected and outputs cleared. */
   notebook: Notebook;
