@@ -136,6 +136,7 @@ export class KernelSession {
   readonly #server: JupyterServer;
   #deadReason: string | undefined;
   #deadWaiters: (() => void)[] = [];
+  readonly #damagedAtStart: number;
 
   private constructor(
     kernel: KernelConnection,
@@ -145,6 +146,7 @@ export class KernelSession {
   ) {
     this.#kernel = kernel;
     this.#server = server;
+    this.#damagedAtStart = server.corruptedMessages;
     this.info = info;
     this.startMs = startMs;
     kernel.statusChanged.connect((_, status) => {
@@ -291,6 +293,11 @@ export class KernelSession {
       if (signal.aborted) break;
       if (!this.#server.running) {
         this.#markDead("Jupyter server exited");
+        return;
+      }
+      if (this.#server.corruptedMessages !== this.#damagedAtStart) {
+        // An output (or the cell's reply) was lost: waiting longer cannot complete the cell.
+        this.#markDead("a kernel message arrived damaged in transport");
         return;
       }
       const model = await KernelAPI.getKernelModel(this.#kernel.id, this.#server.settings)

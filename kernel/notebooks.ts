@@ -253,12 +253,22 @@ async function runOne(
   };
   let result;
   try {
-    result = await runNotebook(job.path, {
-      server,
-      params: cmd.params,
-      cellTimeoutMs: cmd.timeoutMs,
-      onCell,
-    });
+    for (let attempt = 1;; attempt++) {
+      const damagedBefore = server.corruptedMessages;
+      result = await runNotebook(job.path, {
+        server,
+        params: cmd.params,
+        cellTimeoutMs: cmd.timeoutMs,
+        onCell,
+      });
+      // A kernel message damaged in transport lost an output: the run is not a faithful record.
+      // Notebooks are deterministic, so running again gives the intended result.
+      if (server.corruptedMessages === damagedBefore || receivedSignal()) break;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(`kernel messages arrived damaged in ${attempt} runs; giving up`);
+      }
+      log(`${tag} ${job.path}: a kernel message arrived damaged; running the notebook again`);
+    }
   } catch (err) {
     if (receivedSignal()) return false;
     const text = message(err);
@@ -294,6 +304,9 @@ async function runOne(
     return false;
   }
 }
+
+/** Runs of one notebook when kernel messages arrive damaged (see JupyterServer.corruptedMessages). */
+const MAX_ATTEMPTS = 3;
 
 function userError(err: unknown): number {
   if (err instanceof ConfigError || err instanceof JupyterMissingError) {

@@ -290,3 +290,28 @@ Deno.test("SIGINT during a long cell stops the run, exits non-zero, leaves nothi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a kernel message damaged in transport: the cell ends at once and the notebook reruns to the same file", async () => {
+  const prefix = newPrefix("damage");
+  const [clean, damaged] = [await tempDir(prefix), await tempDir(prefix)];
+  try {
+    const ok = await ftlab(["notebooks", fixture("basic"), "--out", clean], { prefix });
+    assert.equal(ok.code, 0, ok.stderr);
+    // Fault injection: the 12th message the runner receives (a cell's status or reply) is damaged.
+    const r = await ftlab(["notebooks", fixture("basic"), "--out", damaged], {
+      prefix,
+      env: { FTLAB_TEST_DAMAGE_MESSAGE: "12" },
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /arrived damaged; running the notebook again/);
+    assert.ok(r.ms < 40_000, `took ${r.ms} ms: the damaged cell waited for its timeout`);
+    const [a, b] = await Promise.all(
+      [clean, damaged].map((d) => Deno.readTextFile(`${d}/basic.ipynb`)),
+    );
+    assert.equal(b, a);
+    await assertNoneLeft(prefix);
+  } finally {
+    for (const d of [clean, damaged]) await Deno.remove(d, { recursive: true }).catch(() => {});
+  }
+});
