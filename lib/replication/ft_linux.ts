@@ -254,3 +254,45 @@ export class FtLinux {
     this.sim.after(this.config.replay.shepherdNs, tick);
   }
 }
+
+/** Ring traffic rates over a measurement window. */
+export interface TrafficRates {
+  messagesPerSec: number;
+  megabytesPerSec: number;
+}
+
+/**
+ * Measures ring traffic from `warmNs` on: snapshots the counters at `warmNs` (scheduled now) and
+ * returns a function that, after the run, traces the totals as `<component>` / `result` and gives
+ * the rates up to the current time.
+ *
+ * @example
+ * ```ts
+ * import { createSim } from "../sim/mod.ts";
+ * import { createFtLinux, measureTraffic } from "./ft_linux.ts";
+ * const sim = createSim({ seed: 1 });
+ * const rates = measureTraffic(createFtLinux(sim, {}), 0, "replication.example");
+ * sim.run({ untilNs: 1_000_000 });
+ * if (!(rates().messagesPerSec >= 0)) throw new Error("rates");
+ * ```
+ */
+export function measureTraffic(
+  sys: FtLinux,
+  warmNs: number,
+  component: string,
+): () => TrafficRates {
+  const sim = sys.sim;
+  let m0 = 0, b0 = 0;
+  sim.schedule(Math.max(warmNs, sim.now), () => {
+    const tr = sys.traffic();
+    [m0, b0] = [tr.messages, tr.bytes];
+  });
+  return () => {
+    const tr = sys.traffic(), sec = (sim.now - warmNs) / 1e9;
+    sim.trace.emit(sim.now, component, "result", { messages: tr.messages, bytes: tr.bytes });
+    return {
+      messagesPerSec: (tr.messages - m0) / sec,
+      megabytesPerSec: (tr.bytes - b0) / sec / 1e6,
+    };
+  };
+}

@@ -11,7 +11,7 @@ import { startApacheBench } from "../workloads/apache_bench.ts";
 import { mongoose } from "../workloads/mongoose.ts";
 import { ClientRouter } from "../workloads/tcp_client.ts";
 import type { FtLinuxConfigInput } from "./config.ts";
-import { createFtLinux } from "./ft_linux.ts";
+import { createFtLinux, measureTraffic } from "./ft_linux.ts";
 
 /** Options of {@linkcode runMongoose}. */
 export interface MongooseRunOptions {
@@ -83,23 +83,14 @@ export function runMongoose(o: MongooseRunOptions): MongoosePoint {
     rtoMaxNs: sys.config.network.rtoMaxNs,
     ...(o.ratePerSec === undefined ? {} : { ratePerSec: o.ratePerSec }),
   });
-  let m0 = 0, b0 = 0;
-  sim.schedule(warmNs, () => {
-    const tr = sys.traffic();
-    [m0, b0] = [tr.messages, tr.bytes];
-  });
+  const traffic = measureTraffic(sys, warmNs, "replication.mongoose");
   sim.run({ untilNs: durNs });
-  const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
-  sim.trace.emit(sim.now, "replication.mongoose", "result", {
-    messages: tr.messages,
-    bytes: tr.bytes,
-  });
+  const rates = traffic();
   return {
     digest: sim.trace.digest,
     replicas: o.replicas,
     ratePerSec: o.ratePerSec ?? null,
     requestsPerSec: ab.rate(warmNs, durNs),
-    messagesPerSec: (tr.messages - m0) / sec,
-    megabytesPerSec: (tr.bytes - b0) / sec / 1e6,
+    ...rates,
   };
 }

@@ -16,7 +16,7 @@
 import { createSim } from "../sim/simulation.ts";
 import { pbzip2 } from "../workloads/pbzip2.ts";
 import type { FtLinuxConfigInput } from "./config.ts";
-import { createFtLinux } from "./ft_linux.ts";
+import { createFtLinux, measureTraffic } from "./ft_linux.ts";
 
 /** One PBZIP2 measurement. */
 export interface Pbzip2Point {
@@ -78,7 +78,7 @@ export function runPbzip2(o: Pbzip2RunOptions): Pbzip2Point {
   const durNs = o.durNs ?? 4e9, warmNs = o.warmNs ?? 2e9;
   const sim = createSim({ seed: o.seed ?? 1, trace: { window: 0 } });
   const sys = createFtLinux(sim, { ...o.config, replicas: o.replicas });
-  let blocks = 0, m0 = 0, b0 = 0, s0 = 0;
+  let blocks = 0, s0 = 0;
   sys.start(
     "pbzip2",
     pbzip2({
@@ -90,23 +90,18 @@ export function runPbzip2(o: Pbzip2RunOptions): Pbzip2Point {
       },
     }),
   );
+  const traffic = measureTraffic(sys, warmNs, "replication.pbzip2");
   sim.schedule(warmNs, () => {
-    const tr = sys.traffic();
-    [m0, b0, s0] = [tr.messages, tr.bytes, fullNs(sys.kernels.map((k) => k.ring))];
+    s0 = fullNs(sys.kernels.map((k) => k.ring));
   });
   sim.run({ untilNs: durNs });
-  const sec = (durNs - warmNs) / 1e9, tr = sys.traffic();
-  sim.trace.emit(sim.now, "replication.pbzip2", "result", {
-    messages: tr.messages,
-    bytes: tr.bytes,
-  });
+  const sec = (durNs - warmNs) / 1e9, rates = traffic();
   return {
     digest: sim.trace.digest,
     blockKB: o.blockKB,
     replicas: o.replicas,
     blocksPerSec: blocks / sec,
-    messagesPerSec: (tr.messages - m0) / sec,
-    megabytesPerSec: (tr.bytes - b0) / sec / 1e6,
+    ...rates,
     stallFraction: (fullNs(sys.kernels.map((k) => k.ring)) - s0) / (durNs - warmNs),
   };
 }
