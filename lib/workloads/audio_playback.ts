@@ -7,11 +7,11 @@
  * @module
  */
 import { z } from "zod";
-import type { CallResult, DriverHost } from "../fgft/driver_host.ts";
+import type { DriverHost } from "../fgft/driver_host.ts";
 import { Ens1371Sound } from "../fgft/ens1371_sound.ts";
 import { parseConfig } from "../sim/config.ts";
 import type { Yieldable } from "../sim/process.ts";
-import type { AppCall } from "./driver_config.ts";
+import { type AppCall, appCall } from "./driver_config.ts";
 
 /** zod schema of the playback workload. */
 export const audioPlaybackSchema = z.object({
@@ -60,17 +60,7 @@ export function startAudioPlayback(
     name: string,
     args: Record<string, number> = {},
   ): Generator<Yieldable, boolean, unknown> {
-    const startNs = sim.now;
-    const r: CallResult = yield* host.call(name, args);
-    m.calls.push({
-      entryPoint: name,
-      startNs,
-      endNs: sim.now,
-      ok: r.ok,
-      value: r.value,
-      ...(r.error ? { error: r.error } : {}),
-    });
-    return r.ok;
+    return (yield* appCall(host, m.calls, name, args)).ok;
   }
   sim.process(function* (): Generator<Yieldable, void, unknown> {
     for (const n of ["playback_open", "playback_hw_params", "playback_prepare"]) yield* call(n);

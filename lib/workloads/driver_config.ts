@@ -39,6 +39,42 @@ export interface AppCall {
 }
 
 /**
+ * Calls a driver entry point as an application does and appends what it saw to `log`
+ * (`startNs` defaults to now; pass an earlier time to count queueing before the call).
+ *
+ * @example
+ * ```ts
+ * import { createSim } from "../sim/mod.ts";
+ * import { DriverHost, E1000Nic, e1000Driver } from "../fgft/mod.ts";
+ * import { type AppCall, appCall } from "./driver_config.ts";
+ * const sim = createSim({ seed: 1 });
+ * const host = new DriverHost(sim, new E1000Nic("nic0"), e1000Driver());
+ * const log: AppCall[] = [];
+ * sim.process(appCall(host, log, "get_settings"));
+ * sim.run();
+ * if (log.length !== 1 || !log[0]!.ok) throw new Error("call failed");
+ * ```
+ */
+export function* appCall(
+  host: DriverHost,
+  log: AppCall[],
+  entryPoint: string,
+  args: Record<string, number> = {},
+  startNs: number = host.sim.now,
+): Generator<Yieldable, CallResult, unknown> {
+  const r: CallResult = yield* host.call(entryPoint, args);
+  log.push({
+    entryPoint,
+    startNs,
+    endNs: host.sim.now,
+    ok: r.ok,
+    value: r.value,
+    ...(r.error ? { error: r.error } : {}),
+  });
+  return r;
+}
+
+/**
  * Starts the workload; returns a function reading the calls made so far (unfinished ones are
  * missing: a hung call never returns).
  *
@@ -76,16 +112,8 @@ export function startDriverConfig(
       const call = c.calls[i % c.calls.length]!;
       const startNs = host.sim.now;
       const req = cpu ? (yield cpu.request()) as Request : undefined;
-      const r: CallResult = yield* host.call(call.entryPoint, { ...call.args });
+      yield* appCall(host, log, call.entryPoint, { ...call.args }, startNs);
       if (cpu && req) cpu.release(req);
-      log.push({
-        entryPoint: call.entryPoint,
-        startNs,
-        endNs: host.sim.now,
-        ok: r.ok,
-        value: r.value,
-        ...(r.error ? { error: r.error } : {}),
-      });
       yield c.periodNs;
     }
   }, "driver-config");

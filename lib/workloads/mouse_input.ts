@@ -7,11 +7,11 @@
  * @module
  */
 import { z } from "zod";
-import type { CallResult, DriverHost } from "../fgft/driver_host.ts";
+import type { DriverHost } from "../fgft/driver_host.ts";
 import { PsMouse } from "../fgft/psmouse_device.ts";
 import { parseConfig } from "../sim/config.ts";
 import type { Yieldable } from "../sim/process.ts";
-import type { AppCall } from "./driver_config.ts";
+import { type AppCall, appCall } from "./driver_config.ts";
 
 /** zod schema of the mouse workload. */
 export const mouseInputSchema = z.object({
@@ -58,18 +58,9 @@ export function startMouseInput(
     name: string,
     args: Record<string, number> = {},
   ): Generator<Yieldable, boolean, unknown> {
-    const startNs = sim.now;
-    const r: CallResult = yield* host.call(name, args);
-    m.calls.push({
-      entryPoint: name,
-      startNs,
-      endNs: sim.now,
-      ok: r.ok,
-      value: r.value,
-      ...(r.error ? { error: r.error } : {}),
-    });
-    if (!r.ok) m.errors++;
-    return r.ok;
+    const { ok } = yield* appCall(host, m.calls, name, args);
+    if (!ok) m.errors++;
+    return ok;
   }
   sim.process(function* (): Generator<Yieldable, void, unknown> {
     let last = sim.now;
