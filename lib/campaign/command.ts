@@ -16,7 +16,7 @@
  * @module
  */
 import { parseArgs } from "../_std.ts";
-import { ConfigError } from "../sim/errors.ts";
+import { ConfigError, integerFlag, UsageError } from "../sim/errors.ts";
 import { mergeResults } from "./merge.ts";
 import { replayTrial } from "./replay.ts";
 import { runCampaign } from "./run_campaign.ts";
@@ -44,7 +44,7 @@ export async function campaignCommand(args: string[]): Promise<number> {
   try {
     return args[0] === "merge" ? await merge(args.slice(1)) : await campaign(args);
   } catch (err) {
-    if (err instanceof ConfigError || isArgError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isArgError(err)) {
       console.error(`ftlab campaign: ${(err as Error).message}`);
       return 2;
     }
@@ -72,7 +72,7 @@ async function campaign(args: string[]): Promise<number> {
   }
   const spec = await loadCampaignSpec(positionals[0]!);
   if (values.replay !== undefined) {
-    return await replay(spec, naturalNumber("--replay", values.replay));
+    return await replay(spec, integerFlag("--replay", values.replay));
   }
   if (values.out === undefined) {
     throw new ConfigError("--out", undefined, "the results file to write");
@@ -82,9 +82,7 @@ async function campaign(args: string[]): Promise<number> {
     spec,
     out: values.out,
     resume: values.resume ?? false,
-    ...(values.workers === undefined
-      ? {}
-      : { workers: naturalNumber("--workers", values.workers) }),
+    ...(values.workers === undefined ? {} : { workers: integerFlag("--workers", values.workers) }),
     ...(values.shard === undefined ? {} : { shard: values.shard }),
   });
   return report(summary, performance.now() - started);
@@ -139,11 +137,6 @@ async function merge(args: string[]): Promise<number> {
     `merged ${positionals.length} files: campaign "${report.campaign}", ${report.trials} trials → ${report.out}`,
   );
   return 0;
-}
-
-function naturalNumber(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new ConfigError(flag, text, "a non-negative integer");
-  return Number(text);
 }
 
 function usage(status: number): number {

@@ -6,6 +6,7 @@
 import { parseArgs } from "../_std.ts";
 import { formatDuration } from "../sim/config.ts";
 import { runScenario } from "../workloads/machine_scenario.ts";
+import { integerFlag } from "../sim/errors.ts";
 import { readJsonFile, UsageError } from "./_input.ts";
 
 /** Runs the command; returns the exit status. */
@@ -19,7 +20,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1) {
     throw new UsageError("usage: ftlab run <scenario.json> [--seed N] [--json]");
   }
-  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const seed = values.seed === undefined ? undefined : integerFlag("--seed", values.seed);
   const result = runScenario(await readJsonFile(file) as never, seed);
   if (values.json) {
     const { scenario: _s, machine: _m, throughput: _t, ...rest } = result;
@@ -39,15 +40,6 @@ export async function runCommand(args: string[]): Promise<number> {
   ];
   console.log(lines.join("\n"));
   return 0;
-}
-
-/** Parses a --seed value: a non-negative safe integer. */
-export function parseSeed(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`--seed: got ${JSON.stringify(text)}, expected a non-negative integer`);
-  }
-  return n;
 }
 
 function replayCommand(file: string, seed: number): string {

@@ -17,7 +17,7 @@ import { parseArgs } from "../_std.ts";
 import { NEGATIVE_CONTROLS, type NegativeControl } from "./host_config.ts";
 import { PAPER, reproFgft } from "./repro.ts";
 import { runSwarm, swarmCase, swarmReplayCommand } from "./swarm.ts";
-import { UsageError } from "../sim/errors.ts";
+import { integerFlag, UsageError } from "../sim/errors.ts";
 
 /** The ranges `ftlab repro fgft` must meet (issue 4). */
 export const FGFT_REPRO_RANGES = {
@@ -115,17 +115,17 @@ export async function fgftSwarmCommand(args: string[]): Promise<number> {
   const c = control as NegativeControl | undefined;
   if (values.seed !== undefined) {
     return await Promise.resolve(
-      replay(natural("--seed", values.seed as string), c, values.json === true),
+      replay(integerFlag("--seed", values.seed as string), c, values.json === true),
     );
   }
   if (values.seeds === undefined) throw new UsageError(`--seeds is required; ${usage}`);
-  const seeds = natural("--seeds", values.seeds as string);
+  const seeds = integerFlag("--seeds", values.seeds as string);
   if (seeds < 1 || seeds > 1_000_000) {
     throw new UsageError(`--seeds: got ${seeds}, expected 1..1000000`);
   }
   const first = values["first-seed"] === undefined
     ? 1
-    : natural("--first-seed", values["first-seed"] as string);
+    : integerFlag("--first-seed", values["first-seed"] as string);
   const s = runSwarm({ seeds, firstSeed: first, ...(c ? { control: c } : {}) });
   if (values.json) console.log(JSON.stringify({ control: c ?? null, ...s }, null, 2));
   else {
@@ -180,11 +180,4 @@ function parse(
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${(e as Error).message.split("\n")[0]}; ${usage}`);
   }
-}
-
-function natural(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) {
-    throw new UsageError(`${flag}: got ${JSON.stringify(text)}, expected a non-negative integer`);
-  }
-  return Number(text);
 }

@@ -14,7 +14,7 @@ import {
   type StandbyOverhead,
   swarmCombined,
 } from "./combined_run.ts";
-import { UsageError } from "../sim/errors.ts";
+import { integerFlag, UsageError } from "../sim/errors.ts";
 
 /** The numbers `repro combined` prints. */
 export interface CombinedRepro {
@@ -126,29 +126,20 @@ export async function combinedSwarmCommand(args: string[]): Promise<number> {
   }
   await Promise.resolve();
   if (values.seed !== undefined) {
-    const v = runCombinedSwarmSeed(positive("--seed", values.seed), control);
+    const seed = integerFlag("--seed", values.seed, 1);
+    const v = runCombinedSwarmSeed(seed, control);
     console.log(
-      values.json
-        ? JSON.stringify({ seed: Number(values.seed), violation: v })
-        : v ?? "no violation",
+      values.json ? JSON.stringify({ seed, violation: v }) : v ?? "no violation",
     );
     return v ? 1 : 0;
   }
-  const r = swarmCombined({ seeds: positive("--seeds", values.seeds ?? "100"), control });
+  const r = swarmCombined({ seeds: integerFlag("--seeds", values.seeds ?? "100", 1), control });
   if (values.json) console.log(JSON.stringify(r));
   else if (r.violation) {
     console.log(`violation at seed ${r.violation.seed}: ${r.violation.detail}`);
     console.log(`replay: ${r.violation.replay}`);
   } else console.log(`${r.seeds} seeds, no violation (control ${control})`);
   return r.violation ? 1 : 0;
-}
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1) {
-    throw usage(`${flag}: got ${JSON.stringify(text)}, expected a positive integer`);
-  }
-  return n;
 }
 
 function usage(message: string): UsageError {

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { reproFtLinux } from "./repro.ts";
 import { swarmFtLinux } from "./swarm.ts";
-import { UsageError } from "../sim/errors.ts";
+import { integerFlag, UsageError } from "../sim/errors.ts";
 
 function usage(msg: string): UsageError {
   return new UsageError(msg);
@@ -88,10 +88,7 @@ export async function ftlinuxSwarmCommand(args: string[]): Promise<number> {
     },
     strict: true,
   });
-  const seeds = Number(values.seeds ?? "100");
-  if (!Number.isInteger(seeds) || seeds < 1) {
-    throw usage(`--seeds: got ${values.seeds}, expected a positive integer`);
-  }
+  const seeds = integerFlag("--seeds", values.seeds ?? "100", 1);
   const commit = values.commit ?? "relaxed";
   if (!["relaxed", "strict", "none"].includes(commit)) {
     throw usage(`--commit: got ${commit}, expected relaxed, strict or none`);
@@ -101,7 +98,7 @@ export async function ftlinuxSwarmCommand(args: string[]): Promise<number> {
     seeds,
     commit: commit as "relaxed",
     failover: values.failover ?? "driver-reload",
-    ...(values.seed === undefined ? {} : { only: Number(values.seed) }),
+    ...(values.seed === undefined ? {} : { only: integerFlag("--seed", values.seed) }),
   });
   if (values.json) console.log(JSON.stringify(r));
   else if (r.violation) {

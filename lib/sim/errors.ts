@@ -57,6 +57,35 @@ export class UsageError extends Error {
 }
 
 /**
+ * Parses an integer command-line value (a seed, a count) of at least `min`; anything else is a
+ * {@linkcode UsageError} naming the flag.
+ *
+ * @example
+ * ```ts
+ * import { integerFlag } from "./errors.ts";
+ * if (integerFlag("--seeds", "200", 1) !== 200) throw new Error("parse");
+ * try {
+ *   integerFlag("--seed", "x");
+ *   throw new Error("accepted");
+ * } catch (e) {
+ *   if (!String(e).includes("--seed")) throw e;
+ * }
+ * ```
+ */
+export function integerFlag(flag: string, text: string, min = 0): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    const what = min === 0
+      ? "a non-negative integer"
+      : min === 1
+      ? "a positive integer"
+      : `an integer >= ${min}`;
+    throw new UsageError(`${flag}: got ${JSON.stringify(text)}, expected ${what}`);
+  }
+  return n;
+}
+
+/**
  * An internal invariant failed: a bug, reported with what is needed to replay it.
  *
  * @example
