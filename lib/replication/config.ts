@@ -6,9 +6,10 @@
  * validates it once (errors name the field) and fills defaults; the runtime only sees
  * {@linkcode FtLinuxConfig}.
  *
- * Calibrated (not in the paper): the receiver wake-up distribution (`ring.wakeMedianNs`,
- * `ring.wakeSigma`, `ring.wakeLoadFactor`), the replay section cost and the takeover step costs
- * other than the NIC driver load; see notebooks/02_ftlinux.ipynb for what they were fitted to.
+ * Calibrated (not in the paper): the replay tick, the receiver wake-up distribution
+ * (`ring.wakeMedianNs`, `ring.wakeSigma`, `ring.wakeLoadFactor`) and `computeSigma`, fitted
+ * together to PBZIP2 at 50 and 10 KB blocks; the takeover step costs other than the NIC driver
+ * load; see notebooks/02_ftlinux.ipynb for what each was fitted to.
  *
  * @module
  */
@@ -32,12 +33,12 @@ const ringSchema = z.object({
   pollNs: durationNs.default(20_000),
   /** Receiver cost of handling one message (copy to the replay queues). */
   handleNs: durationNs.default(300),
-  /** Median cost of `wake_up_process()` on an idle partition (calibrated). */
-  wakeMedianNs: durationNs.default(6_000),
+  /** Median cost of `wake_up_process()` on an idle partition (calibrated, see replay.tickNs). */
+  wakeMedianNs: durationNs.default(1_000),
   /** Log-normal shape of the wake-up cost (calibrated). */
   wakeSigma: z.number().min(0).max(4).default(1.2),
   /** Growth of the wake-up cost with run-queue load (runnable threads per core, calibrated). */
-  wakeLoadFactor: z.number().min(0).max(1000).default(4),
+  wakeLoadFactor: z.number().min(0).max(1000).default(1),
   /** Upper bound of one wake-up ("tens of milliseconds under load"). */
   wakeMaxNs: durationNs.default(50_000_000),
 }).strict();
@@ -49,8 +50,16 @@ const replaySchema = z.object({
   spinNs: durationNs.default(5_000),
   /** ... up to this many spins ([P]: 200) ... */
   spinCount: z.number().int().min(0).max(100_000).default(200),
-  /** ... then it sleeps one scheduler tick per retry (calibrated: 20 us gives 0.59 at 10 KB PBZIP2 blocks). */
-  tickNs: durationNs.default(20_000),
+  /**
+   * A spinner gives its core up (and sleeps) at its next spin when another thread of the
+   * partition waits for a core, as kernel spin-waits that check `need_resched()` do.
+   */
+  spinYields: z.boolean().default(true),
+  /**
+   * ... then it sleeps one scheduler tick per retry. Calibrated together with the wake-up cost
+   * and `computeSigma` to PBZIP2 (0.80 at 50 KB and 0.58 at 10 KB blocks, ft-linux.md section 6).
+   */
+  tickNs: durationNs.default(10_000),
   /** Checksum of sent/received data (software CRC, per byte; calibrated: 0.85 for the download). */
   checksumNsPerByte: z.number().min(0).max(1000).default(3.6),
   /** Deterministic logical time: the shepherd's sampling period ([P]: 20 us). */
@@ -117,6 +126,13 @@ export const ftLinuxConfigSchema = z.object({
   replicas: z.number().int().min(1).max(8).default(2),
   /** NUMA nodes per partition (default: the machine's nodes / max(2, replicas)). */
   nodesPerPartition: z.number().int().min(1).optional(),
+  /**
+   * Variation of computation times, independent per replica and per call: the log-normal sigma
+   * of the factor (mean 1) a thread's `compute()` takes. Calibrated with the replay costs: the
+   * flat loss of PBZIP2 at large blocks (0.80 at 50 KB) comes from it, since the secondary
+   * replays sections in the primary's order and waits for whichever thread ran slower here.
+   */
+  computeSigma: z.number().min(0).max(1).default(0.06),
   /** Multithreading determinism: schedule replication or deterministic logical time. */
   mode: z.enum(["schedule", "logical-time"]).default("schedule"),
   /** Output commit: relaxed (FT-Linux), strict, or the negative control none. */

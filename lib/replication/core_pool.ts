@@ -36,6 +36,8 @@ export class CorePool {
   #since = 0;
   readonly #waiters: SimEvent<void>[] = [];
   #head = 0;
+  /** Holders that give their core up on demand (spinners), oldest first. */
+  readonly #yielders = new Set<() => void>();
 
   constructor(sim: Simulation, cores: number) {
     this.sim = sim;
@@ -66,7 +68,22 @@ export class CorePool {
     if (this.runQueue >= MAX_WAITERS) throw new RangeError("core run queue overflow");
     const ev = this.sim.event<void>();
     this.#waiters.push(ev);
+    for (const y of this.#yielders) {
+      this.#yielders.delete(y);
+      y();
+      break;
+    }
     yield ev;
+  }
+
+  /**
+   * Registers a holder that gives its core up when a thread waits for one (a spinner that checks
+   * `need_resched()`): `yieldCore` is called at most once, for one waiter; it must release the core
+   * (at once or soon). Returns the deregistration function.
+   */
+  yieldable(yieldCore: () => void): () => void {
+    this.#yielders.add(yieldCore);
+    return () => this.#yielders.delete(yieldCore);
   }
 
   /** Gives a core back (to the first waiter, if any). */

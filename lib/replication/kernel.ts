@@ -7,6 +7,7 @@
  */
 import type { Machine } from "../machine/machine.ts";
 import type { SimEvent } from "../sim/event.ts";
+import type { Prng } from "../sim/prng.ts";
 import type { Simulation } from "../sim/simulation.ts";
 import type { FtLinuxConfig } from "./config.ts";
 import { CorePool } from "./core_pool.ts";
@@ -55,6 +56,8 @@ export class Kernel {
   divergences: string[] = [];
   /** The NIC receive queue's softirq context: forwarded packets keep their arrival order. */
   readonly #rxQueue: CorePool;
+  /** Variation of computation times on this replica (its own stream). */
+  readonly #cpuPrng: Prng;
   readonly #acks = new Map<
     string,
     { need: number; got: number; sums: number[]; ev: SimEvent<void> }
@@ -80,7 +83,15 @@ export class Kernel {
     this.tcp = new ServerTcp(this.sim, this.config.network, sys.link, id + 1);
     this.tcp.transmitting = primary;
     this.ns = new FtNamespace(this, primary);
+    this.#cpuPrng = this.sim.prng.fork(`cpu${id}`);
     this.#rxQueue = new CorePool(this.sim, 1);
+  }
+
+  /** How long `ns` of nominal computation takes here this time (log-normal, mean `ns`). */
+  computeNs(ns: number): number {
+    const s = this.config.computeSigma;
+    if (s === 0 || ns <= 0) return ns;
+    return Math.round(ns * this.#cpuPrng.lognormal(-s * s / 2, s));
   }
 
   /** True until the replica halted. */

@@ -35,7 +35,10 @@ interface Mtx {
   waiters: SimEvent<void>[];
 }
 interface Wait {
-  since: number;
+  /** When the waiter got a core and started spinning (Infinity while it queues for one). */
+  spunAt: number;
+  /** When the waiter stopped spinning and went to sleep (Infinity until then). */
+  sleptAt: number;
   ev: SimEvent<void>;
   ready: () => boolean;
   spinning: boolean;
@@ -66,9 +69,13 @@ export class FtThread {
     this.ns = ns;
   }
 
-  /** Runs `ns` of computation on a core of this replica's partition. */
+  /**
+   * Runs `ns` of computation on a core of this replica's partition. The time actually taken
+   * varies per call and per replica (`computeSigma`: caches, memory placement, interrupts), so
+   * the replicas' threads reach their sections in different orders.
+   */
   *compute(ns: number): FtGen {
-    yield* this.ns.cores.run(ns);
+    yield* this.ns.cores.run(this.ns.kernel.computeNs(ns));
     this.ns.kernel.touchMemory(this);
   }
 
@@ -433,7 +440,8 @@ export class FtNamespace {
       if (ready() || (this.live && !always)) return false;
       this.kernel.checkAlive();
       const w: Wait = {
-        since: this.kernel.sim.now,
+        spunAt: Infinity,
+        sleptAt: Infinity,
         ev: this.kernel.sim.event<void>(),
         ready,
         spinning: false,
@@ -442,14 +450,24 @@ export class FtNamespace {
       th.wait = w;
       yield* this.cores.acquire();
       w.spinning = true;
-      const spinEnd = this.kernel.sim.after(r.spinNs * r.spinCount, () => {
+      w.spunAt = this.kernel.sim.now;
+      const stopSpinning = () => {
         if (th.wait === w && w.spinning) {
           w.spinning = false;
+          w.sleptAt = this.kernel.sim.now;
           this.cores.release();
         }
-      });
+      };
+      const spinEnd = this.kernel.sim.after(r.spinNs * r.spinCount, stopSpinning);
+      const unyield = r.spinYields
+        ? this.cores.yieldable(() => {
+          const left = r.spinNs - ((this.kernel.sim.now - w.spunAt) % r.spinNs);
+          this.kernel.sim.after(left === r.spinNs ? 0 : left, stopSpinning);
+        })
+        : null;
       if (ready() || (this.live && !always)) this.#poke(th);
       yield w.ev;
+      unyield?.();
       this.kernel.sim.cancel(spinEnd);
       th.wait = null;
       if (w.spinning && keepCore) return true;
@@ -469,14 +487,21 @@ export class FtNamespace {
     const w = th.wait;
     if (!w || w.poked) return;
     w.poked = true;
-    const r = this.kernel.config.replay;
-    const elapsed = this.kernel.sim.now - w.since;
-    const spinLimit = r.spinNs * r.spinCount;
-    const d = w.spinning && elapsed < spinLimit
-      ? (r.spinNs - (elapsed % r.spinNs)) % r.spinNs
-      : r.tickNs - ((elapsed - spinLimit) % r.tickNs);
+    this.#repoke(th, w);
+  }
+
+  #repoke(th: FtThread, w: Wait): void {
+    const r = this.kernel.config.replay, now = this.kernel.sim.now;
+    if (!w.spinning && w.sleptAt > now) {
+      w.poked = false; // queued for a core: it looks once it has one
+      return;
+    }
+    const d = w.spinning
+      ? (r.spinNs - ((now - w.spunAt) % r.spinNs)) % r.spinNs
+      : r.tickNs - ((now - w.sleptAt) % r.tickNs);
     this.kernel.sim.after(d, () => {
       if (th.wait !== w) return;
+      if (w.ev.triggered) return;
       if (w.ready() || this.live) w.ev.succeed();
       else w.poked = false;
     });
