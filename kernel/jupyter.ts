@@ -22,7 +22,7 @@
 import { fileURLToPath } from "node:url";
 import { join, parseArgs } from "../lib/_std.ts";
 import { JupyterMissingError, jupyterPython, requireJupyter } from "./find_jupyter.ts";
-import { JupyterServer } from "./jupyter_server.ts";
+import { JupyterServer, receivedSignal } from "./jupyter_server.ts";
 
 /**
  * Usage text of `deno task jupyter`.
@@ -183,6 +183,9 @@ export async function jupyterCommand(args: string[]): Promise<number> {
   while (server.running) await new Promise((r) => setTimeout(r, 500));
   const log = server.log.trim().split("\n").slice(-10).join("\n");
   await server.stop();
+  // The signal handler stopped the server: its status, not "exited by itself".
+  const signal = receivedSignal();
+  if (signal !== undefined) return signal === "SIGINT" ? 130 : 143;
   console.error(`deno task jupyter: the notebook server exited:\n${log}`);
   return 1;
 }

@@ -428,8 +428,10 @@ export class FtNamespace {
 
   /**
    * Waits until `ready()` (or the replica goes live): spins on a core for up to spinCount x
-   * spinNs, then sleeps and retries once per scheduler tick; a sleeper that finds its turn pays
-   * the wake-up cost (`wake_up_process()`, load-dependent: `MessageRing.wakeCostNs`).
+   * spinNs, then sleeps and retries once per scheduler tick; with `replay.spinYields` it goes to
+   * sleep earlier, at its next spin, when another thread of the partition waits for a core. A
+   * sleeper that finds its turn pays the wake-up cost (`wake_up_process()`, load-dependent:
+   * `MessageRing.wakeCostNs`).
    * Returns true when it returns holding a core (only with `keepCore`, when it was still
    * spinning): the caller runs its section on it and releases it. A woken sleeper runs its short
    * section by preempting whatever computes (it holds no core of the pool).
