@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { join, parseArgs } from "../lib/_std.ts";
 import { JupyterMissingError, jupyterPython, requireJupyter } from "./find_jupyter.ts";
 import { JupyterServer, receivedSignal } from "./jupyter_server.ts";
+import { messageOf } from "../lib/sim/errors.ts";
 
 /**
  * Usage text of `deno task jupyter`.
@@ -86,7 +87,7 @@ export function parseJupyterArgs(args: string[]): JupyterCommandOptions {
       },
     });
   } catch (err) {
-    throw new Error((err instanceof Error ? err.message : String(err)).split("\n")[0]);
+    throw new Error(messageOf(err).split("\n")[0]);
   }
   const { values } = parsed;
   let port: number | undefined;
@@ -144,7 +145,7 @@ export async function jupyterCommand(args: string[]): Promise<number> {
   try {
     opts = parseJupyterArgs(args);
   } catch (err) {
-    console.error(`deno task jupyter: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`deno task jupyter: ${messageOf(err)}`);
     console.error(JUPYTER_USAGE);
     return 2;
   }
@@ -170,9 +171,7 @@ export async function jupyterCommand(args: string[]): Promise<number> {
     });
   } catch (err) {
     console.error(
-      `deno task jupyter: the notebook server did not start: ${
-        err instanceof Error ? err.message : String(err)
-      }`,
+      `deno task jupyter: the notebook server did not start: ${messageOf(err)}`,
     );
     return 1;
   }

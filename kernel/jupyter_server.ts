@@ -34,6 +34,7 @@ import {
 import { jupyterPython, requireJupyter } from "./find_jupyter.ts";
 import { SUPERVISOR_GRACE_S, SUPERVISOR_PY } from "./_supervisor.ts";
 import { writeKernelspec } from "./kernelspec.ts";
+import { messageOf } from "../lib/sim/errors.ts";
 
 /**
  * Options of {@linkcode JupyterServer.start}.
@@ -423,7 +424,7 @@ const SERVICES_REJECTIONS =
 
 function onRejection(event: PromiseRejectionEvent): void {
   const reason = event.reason;
-  const message = reason instanceof Error ? reason.message : String(reason);
+  const message = messageOf(reason);
   if (SERVICES_REJECTIONS.test(message)) {
     event.preventDefault();
     return;

@@ -21,6 +21,7 @@ import type { JupyterServer } from "./jupyter_server.ts";
 import { KERNEL_NAME } from "./kernelspec.ts";
 import type { CellOutputs } from "./outputs.ts";
 import { sleep } from "./_process.ts";
+import { messageOf } from "../lib/sim/errors.ts";
 
 /**
  * Options of {@linkcode KernelSession.start}.
@@ -192,7 +193,7 @@ export class KernelSession {
         const reply = await connected(kernel, options.attemptTimeoutMs ?? 30_000);
         return new KernelSession(kernel, server, reply, Date.now() - started);
       } catch (err) {
-        failures.push(`attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}`);
+        failures.push(`attempt ${attempt}: ${messageOf(err)}`);
         kernel?.dispose();
         // Reconnect to the same kernel while it lives; start a fresh one when it is gone.
         if (model && !(await kernelAlive(server, model.id))) {

@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 import { parseConfig } from "../lib/sim/config.ts";
-import { ConfigError } from "../lib/sim/errors.ts";
+import { ConfigError, messageOf } from "../lib/sim/errors.ts";
 
 /**
  * A multi-line string as nbformat stores it: one string or a list of lines.
@@ -124,7 +124,7 @@ export function parseNotebook(text: string, name = "notebook"): Notebook {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = messageOf(err);
     throw new ConfigError("", "invalid JSON", `a JSON notebook (${detail})`, name);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {

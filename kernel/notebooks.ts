@@ -18,7 +18,7 @@
  * @module
  */
 import { basename, join, parseArgs, writeFileAtomic } from "../lib/_std.ts";
-import { ConfigError } from "../lib/sim/errors.ts";
+import { ConfigError, messageOf } from "../lib/sim/errors.ts";
 import { checkNotebook } from "./check.ts";
 import { FigureExporter, findFigures } from "./figure_export.ts";
 import { JupyterMissingError, requireJupyter } from "./find_jupyter.ts";
@@ -119,7 +119,7 @@ function parseCommand(args: string[]): Command {
       },
     });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     throw new ConfigError("", args.join(" "), `valid options (${message.split("\n")[0]})`);
   }
   const { values, positionals } = parsed;
@@ -213,7 +213,7 @@ async function runAll(jobs: Job[], cmd: Command): Promise<number> {
   try {
     server = await JupyterServer.start();
   } catch (err) {
-    log(`ftlab notebooks: could not start a Jupyter server: ${message(err)}`);
+    log(`ftlab notebooks: could not start a Jupyter server: ${messageOf(err)}`);
     return 1;
   }
   log(`jupyter server ready in ${seconds(server.startMs)} (port ${server.port})`);
@@ -227,7 +227,7 @@ async function runAll(jobs: Job[], cmd: Command): Promise<number> {
     }
   } finally {
     // Each step bounded and independent: a failing exporter must not keep the server alive.
-    await exporter.close().catch((err) => log(`closing the figure renderer: ${message(err)}`));
+    await exporter.close().catch((err) => log(`closing the figure renderer: ${messageOf(err)}`));
     await server.stop();
   }
   if (receivedSignal()) return 130;
@@ -271,7 +271,7 @@ async function runOne(
     }
   } catch (err) {
     if (receivedSignal()) return false;
-    const text = message(err);
+    const text = messageOf(err);
     log(text.startsWith(job.path) ? text : `${job.path}: ${text}`);
     log(`${tag} ${job.path}: FAILED`);
     return false;
@@ -300,7 +300,7 @@ async function runOne(
     );
     return true;
   } catch (err) {
-    log(`${tag} ${job.path}: export failed: ${err instanceof Error ? err.message : String(err)}`);
+    log(`${tag} ${job.path}: export failed: ${messageOf(err)}`);
     return false;
   }
 }
@@ -314,10 +314,6 @@ function userError(err: unknown): number {
     return 2;
   }
   throw err;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function seconds(ms: number): string {

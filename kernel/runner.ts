@@ -24,6 +24,7 @@ import {
 } from "./notebook_format.ts";
 import { CellOutputs, DisplayRegistry } from "./outputs.ts";
 import { INJECTED_TAG, injectParameters, type Params } from "./parameters.ts";
+import { messageOf } from "../lib/sim/errors.ts";
 
 /**
  * Default per-cell timeout: 10 minutes.
@@ -264,7 +265,7 @@ async function execute(
   try {
     kernel = await KernelSession.start(server, dirname(resolve(path)));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     throw new KernelStartError(`${path}: ${message}`, { cause: err });
   }
   const timings = {

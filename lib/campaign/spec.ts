@@ -22,7 +22,7 @@
  */
 import { z } from "zod";
 import { parseConfig } from "../sim/config.ts";
-import { ConfigError } from "../sim/errors.ts";
+import { ConfigError, messageOf } from "../sim/errors.ts";
 import { dirname, pathToFileURL, relative, resolve } from "../_std.ts";
 import { fnv1a64 } from "./_hash.ts";
 
@@ -178,13 +178,13 @@ export async function loadCampaignSpec(path: string): Promise<CampaignSpec> {
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    throw new ConfigError("", path, `a readable campaign JSON file (${errorText(err)})`, "spec");
+    throw new ConfigError("", path, `a readable campaign JSON file (${messageOf(err)})`, "spec");
   }
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError("", path, `valid JSON (${errorText(err)})`, "spec");
+    throw new ConfigError("", path, `valid JSON (${messageOf(err)})`, "spec");
   }
   return parseCampaignSpec(input, { source: path });
 }
@@ -219,8 +219,4 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -15,6 +15,7 @@ import {
   swarmCombined,
 } from "./combined_run.ts";
 import { integerFlag, UsageError } from "../sim/errors.ts";
+import { reportSwarm } from "./command.ts";
 
 /** The numbers `repro combined` prints. */
 export interface CombinedRepro {
@@ -122,7 +123,9 @@ export async function combinedSwarmCommand(args: string[]): Promise<number> {
   });
   const control = values.control ?? "none";
   if (control !== "none" && control !== "stale-checkpoint") {
-    throw usage(`--control: got ${JSON.stringify(control)}, expected none or stale-checkpoint`);
+    throw new UsageError(
+      `--control: got ${JSON.stringify(control)}, expected none or stale-checkpoint`,
+    );
   }
   await Promise.resolve();
   if (values.seed !== undefined) {
@@ -134,14 +137,5 @@ export async function combinedSwarmCommand(args: string[]): Promise<number> {
     return v ? 1 : 0;
   }
   const r = swarmCombined({ seeds: integerFlag("--seeds", values.seeds ?? "100", 1), control });
-  if (values.json) console.log(JSON.stringify(r));
-  else if (r.violation) {
-    console.log(`violation at seed ${r.violation.seed}: ${r.violation.detail}`);
-    console.log(`replay: ${r.violation.replay}`);
-  } else console.log(`${r.seeds} seeds, no violation (control ${control})`);
-  return r.violation ? 1 : 0;
-}
-
-function usage(message: string): UsageError {
-  return new UsageError(message);
+  return reportSwarm(r, values.json === true, `control ${control}`);
 }

@@ -19,7 +19,7 @@ import { startDownload } from "../workloads/wget.ts";
 import type { FtLinuxConfigInput } from "./config.ts";
 import { createFtLinux, type FailoverRecord, type FtLinux } from "./ft_linux.ts";
 import { type MongoosePoint, runMongoose } from "./mongoose_run.ts";
-import { checkDownload } from "./swarm.ts";
+import { checkDownload, type Violation } from "./swarm.ts";
 import {
   checkNicConfig,
   type NicConfigCall,
@@ -337,7 +337,7 @@ function verdict(sys: FtLinux, clients: TcpClient[]): string | null {
 export interface CombinedSwarmResult {
   seeds: number;
   control: "none" | "stale-checkpoint";
-  violation: { seed: number; detail: string; replay: string } | null;
+  violation: Violation | null;
 }
 
 /**

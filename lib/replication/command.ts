@@ -6,12 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { reproFtLinux } from "./repro.ts";
-import { swarmFtLinux } from "./swarm.ts";
+import { swarmFtLinux, type Violation } from "./swarm.ts";
 import { integerFlag, UsageError } from "../sim/errors.ts";
-
-function usage(msg: string): UsageError {
-  return new UsageError(msg);
-}
 
 /**
  * `ftlab repro ftlinux`: prints the headline figures beside the paper's.
@@ -91,7 +87,7 @@ export async function ftlinuxSwarmCommand(args: string[]): Promise<number> {
   const seeds = integerFlag("--seeds", values.seeds ?? "100", 1);
   const commit = values.commit ?? "relaxed";
   if (!["relaxed", "strict", "none"].includes(commit)) {
-    throw usage(`--commit: got ${commit}, expected relaxed, strict or none`);
+    throw new UsageError(`--commit: got ${commit}, expected relaxed, strict or none`);
   }
   await Promise.resolve();
   const r = swarmFtLinux({
@@ -100,10 +96,28 @@ export async function ftlinuxSwarmCommand(args: string[]): Promise<number> {
     failover: values.failover ?? "driver-reload",
     ...(values.seed === undefined ? {} : { only: integerFlag("--seed", values.seed) }),
   });
-  if (values.json) console.log(JSON.stringify(r));
+  return reportSwarm(r, values.json === true, `commit ${commit}`);
+}
+
+/**
+ * Prints a swarm's result: the JSON, or the violation with its replay command, or the clean
+ * count (`setting` names what was swept). Returns the exit status: 1 exactly on a violation.
+ *
+ * @example
+ * ```ts
+ * import { reportSwarm } from "./command.ts";
+ * if (reportSwarm({ seeds: 0, violation: null }, false, "commit relaxed") !== 0) throw new Error();
+ * ```
+ */
+export function reportSwarm(
+  r: { seeds: number; violation: Violation | null },
+  json: boolean,
+  setting: string,
+): number {
+  if (json) console.log(JSON.stringify(r));
   else if (r.violation) {
     console.log(`violation at seed ${r.violation.seed}: ${r.violation.detail}`);
     console.log(`replay: ${r.violation.replay}`);
-  } else console.log(`${r.seeds} seeds, no violation (commit ${commit})`);
+  } else console.log(`${r.seeds} seeds, no violation (${setting})`);
   return r.violation ? 1 : 0;
 }

@@ -68,10 +68,10 @@ export class CorePool {
     if (this.runQueue >= MAX_WAITERS) throw new RangeError("core run queue overflow");
     const ev = this.sim.event<void>();
     this.#waiters.push(ev);
-    for (const y of this.#yielders) {
-      this.#yielders.delete(y);
-      y();
-      break;
+    const oldest = this.#yielders.values().next();
+    if (!oldest.done) {
+      this.#yielders.delete(oldest.value);
+      oldest.value();
     }
     yield ev;
   }

@@ -462,10 +462,7 @@ export class FtNamespace {
       };
       const spinEnd = this.kernel.sim.after(r.spinNs * r.spinCount, stopSpinning);
       const unyield = r.spinYields
-        ? this.cores.yieldable(() => {
-          const left = r.spinNs - ((this.kernel.sim.now - w.spunAt) % r.spinNs);
-          this.kernel.sim.after(left === r.spinNs ? 0 : left, stopSpinning);
-        })
+        ? this.cores.yieldable(() => this.kernel.sim.after(this.#toNextSpin(w), stopSpinning))
         : null;
       if (ready() || (this.live && !always)) this.#poke(th);
       yield w.ev;
@@ -484,29 +481,27 @@ export class FtNamespace {
     if (t) this.#poke(t);
   }
 
-  /** The awaited condition may hold: the waiter notices at its next spin or tick. */
+  /**
+   * The awaited condition may hold: the waiter notices at its next spin or tick. A waiter still
+   * queued for a core is left alone: it looks as soon as it has one.
+   */
   #poke(th: FtThread): void {
-    const w = th.wait;
-    if (!w || w.poked) return;
+    const w = th.wait, now = this.kernel.sim.now;
+    if (!w || w.poked || (!w.spinning && w.sleptAt > now)) return;
     w.poked = true;
-    this.#repoke(th, w);
-  }
-
-  #repoke(th: FtThread, w: Wait): void {
-    const r = this.kernel.config.replay, now = this.kernel.sim.now;
-    if (!w.spinning && w.sleptAt > now) {
-      w.poked = false; // queued for a core: it looks once it has one
-      return;
-    }
-    const d = w.spinning
-      ? (r.spinNs - ((now - w.spunAt) % r.spinNs)) % r.spinNs
-      : r.tickNs - ((now - w.sleptAt) % r.tickNs);
+    const tickNs = this.kernel.config.replay.tickNs;
+    const d = w.spinning ? this.#toNextSpin(w) : tickNs - ((now - w.sleptAt) % tickNs);
     this.kernel.sim.after(d, () => {
       if (th.wait !== w) return;
-      if (w.ev.triggered) return;
       if (w.ready() || this.live) w.ev.succeed();
       else w.poked = false;
     });
+  }
+
+  /** Time until a spinning waiter's next check (0 at a spin boundary). */
+  #toNextSpin(w: Wait): number {
+    const spinNs = this.kernel.config.replay.spinNs;
+    return (spinNs - ((this.kernel.sim.now - w.spunAt) % spinNs)) % spinNs;
   }
 
   /** A message for the namespace arrived; returns slots to free now. */

@@ -86,6 +86,19 @@ export function integerFlag(flag: string, text: string, min = 0): number {
 }
 
 /**
+ * The message of a thrown value: an Error's message, else its string form.
+ *
+ * @example
+ * ```ts
+ * import { messageOf } from "./errors.ts";
+ * if (messageOf(new Error("boom")) !== "boom" || messageOf(42) !== "42") throw new Error();
+ * ```
+ */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
  * An internal invariant failed: a bug, reported with what is needed to replay it.
  *
  * @example

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { parseConfig } from "./config.ts";
-import { SimAssertionError } from "./errors.ts";
+import { messageOf, SimAssertionError } from "./errors.ts";
 import { EventQueue, type Handler } from "./event_queue.ts";
 import { type EventCallback, SimEvent, UnhandledFailureError } from "./event.ts";
 import { Process, type ProcessBody } from "./process.ts";
@@ -252,7 +252,7 @@ export class Simulation {
 
   #annotate(e: unknown): unknown {
     if (e instanceof UnhandledFailureError || e instanceof SimAssertionError) return e;
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = messageOf(e);
     return new SimAssertionError(
       `a callback threw: ${msg}`,
       { seed: this.seed, nowNs: this.#now },
