@@ -95,6 +95,13 @@ const networkSchema = z.object({
   linkBitsPerSec: z.number().positive().default(1e9),
   /** One-way latency client <-> machine. */
   latencyNs: durationNs.default(40_000),
+  /**
+   * Connections a listening socket holds before the application accepts them: Linux 3.2's
+   * SOMAXCONN (128), which Mongoose passes to listen(). On a secondary it bounds how far the
+   * replay may lag behind the primary in accepted connections (see `Kernel`'s forwarded-packet
+   * queue); the primary never reaches it with [P]'s 100 concurrent connections.
+   */
+  listenBacklog: z.number().int().min(1).max(65536).default(128),
   /** TCP maximum segment size. */
   mss: z.number().int().min(64).max(65536).default(1448),
   /** Window (bytes in flight). */

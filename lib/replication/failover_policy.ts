@@ -78,7 +78,11 @@ export function takeoverSteps(config: FtLinuxConfig, ctx?: TakeoverContext): Tak
   if (!policy) throw new RangeError(`unknown failover policy ${config.failover}`);
   return [
     ...policy.nicSteps(config, ctx),
-    { name: "drain-forwarded-packets", costNs: t.drainNs },
+    {
+      name: "drain-forwarded-packets",
+      costNs: t.drainNs,
+      onDone: () => ctx?.survivor.drainForwarded(true),
+    },
     { name: "trim-stable-buffer-fix-offsets", costNs: t.trimNs },
     { name: "flush-send-buffers", costNs: t.flushNs },
     { name: "nic-up-service-ip", costNs: t.nicUpNs },

@@ -56,6 +56,12 @@ export class Kernel {
   divergences: string[] = [];
   /** The NIC receive queue's softirq context: forwarded packets keep their arrival order. */
   readonly #rxQueue: CorePool;
+  /**
+   * Forwarded packets this secondary's stack has not processed yet, oldest first, with the ring
+   * slots they still hold (`#forwardedHead` is the next one).
+   */
+  readonly #forwarded: { pkt: Packet; slots: number }[] = [];
+  #forwardedHead = 0;
   /** Variation of computation times on this replica (its own stream). */
   readonly #cpuPrng: Prng;
   readonly #acks = new Map<
@@ -87,9 +93,12 @@ export class Kernel {
     this.#rxQueue = new CorePool(this.sim, 1);
   }
 
-  /** How long `ns` of nominal computation takes here this time (log-normal, mean `ns`). */
-  computeNs(ns: number): number {
-    const s = this.config.computeSigma;
+  /**
+   * How long `ns` of nominal computation takes here this time: log-normal with mean `ns` and
+   * shape `sigma` (default `computeSigma`; a workload may give its own).
+   */
+  computeNs(ns: number, sigma = this.config.computeSigma): number {
+    const s = sigma;
     if (s === 0 || ns <= 0) return ns;
     return Math.round(ns * this.#cpuPrng.lognormal(-s * s / 2, s));
   }
@@ -272,14 +281,45 @@ export class Kernel {
 
   /** A replayed or live accept returned `conn`: it leaves the accept queue. */
   accepted(conn: number): void {
-    const i = this.tcp.acceptQueue.indexOf(conn);
-    if (i >= 0) this.tcp.acceptQueue.splice(i, 1);
+    this.tcp.accepted(conn);
+    this.drainForwarded(false);
+  }
+
+  /**
+   * Feeds forwarded packets to this kernel's stack in arrival order (ft-linux.md section 4: SYN
+   * and FIN through the dummy NIC, data into the stable buffer, ACKs trim the send buffer) and
+   * frees their ring slots. A SYN waits while the listen queue is full (`network.listenBacklog`:
+   * the replay has not accepted that many connections yet), and the packets behind it wait with
+   * it: when the secondary lags the primary by more than the backlog, forwarded packets fill the
+   * ring and backpressure slows the primary ("in-flight data fills the secondary's buffers",
+   * section 2). `all` (the takeover's drain step) feeds every packet: those connections were
+   * established with the old primary, the backlog only bounds new ones.
+   */
+  drainForwarded(all: boolean): void {
+    const q = this.#forwarded;
+    while (this.#forwardedHead < q.length) {
+      const f = q[this.#forwardedHead]!;
+      if (!all && !this.tcp.canTake(f.pkt)) break;
+      this.#forwardedHead++;
+      this.tcp.receive(f.pkt);
+      this.ring.free(f.slots);
+    }
+    if (this.#forwardedHead > 1024 && this.#forwardedHead * 2 > q.length) {
+      q.splice(0, this.#forwardedHead);
+      this.#forwardedHead = 0;
+    }
+  }
+
+  /** Forwarded packets waiting for this kernel's stack. */
+  get forwardedBacklog(): number {
+    return this.#forwarded.length - this.#forwardedHead;
   }
 
   /** recv() of a live replica: the next request from the stable buffer, or null at FIN. */
   *recvLive(conn: number): FtGen<unknown> {
     const c = this.tcp.conns.get(conn);
     for (let i = 0; c && i < 1_000_000; i++) {
+      this.tcp.trimConsumed(c);
       if (c.requests.length > c.reqConsumed) return c.requests[c.reqConsumed++];
       if (c.finReceived) return null;
       c.waiter = this.sim.event<void>();
@@ -289,14 +329,14 @@ export class Kernel {
     return null;
   }
 
-  /** A replayed recv consumed a request: trim the stable buffer up to it. */
+  /**
+   * A replayed recv consumed a request: trim the stable buffer up to it (its packet may still
+   * wait in the forwarded-packet queue: it is trimmed when it arrives).
+   */
   consumed(conn: number, value: unknown): void {
-    const c = this.tcp.conns.get(conn);
-    if (!c || !value || typeof value !== "object") return;
-    const off = (value as { off: number }).off;
-    while (c.reqConsumed < c.requests.length && c.requests[c.reqConsumed]!.off <= off) {
-      c.reqConsumed++;
-    }
+    if (!value || typeof value !== "object") return;
+    const v = value as { off: number; len: number };
+    this.tcp.consumed(conn, v.off + v.len);
   }
 
   /** close() after the output. */
@@ -361,8 +401,9 @@ export class Kernel {
         this.#ack(m);
         return m.slots;
       case "pkt":
-        this.tcp.receive(m.pkt);
-        return m.slots;
+        this.#forwarded.push({ pkt: m.pkt, slots: m.slots });
+        this.drainForwarded(false);
+        return 0;
       case "log":
         if (m.sys === "send" && this.config.commit === "strict" && !this.config.vote) {
           const p = this.sys.primary();

@@ -71,11 +71,12 @@ export class FtThread {
 
   /**
    * Runs `ns` of computation on a core of this replica's partition. The time actually taken
-   * varies per call and per replica (`computeSigma`: caches, memory placement, interrupts), so
-   * the replicas' threads reach their sections in different orders.
+   * varies per call and per replica (log-normal shape `sigma`, default the config's
+   * `computeSigma`: caches, memory placement, interrupts), so the replicas' threads reach their
+   * sections in different orders.
    */
-  *compute(ns: number): FtGen {
-    yield* this.ns.cores.run(this.ns.kernel.computeNs(ns));
+  *compute(ns: number, sigma?: number): FtGen {
+    yield* this.ns.cores.run(this.ns.kernel.computeNs(ns, sigma));
     this.ns.kernel.touchMemory(this);
   }
 

@@ -47,6 +47,8 @@ export interface ServerConn {
   requests: ClientData[];
   reqExpected: number;
   reqConsumed: number;
+  /** Stream offset up to which the application consumed client data (replayed recv). */
+  consumedTo: number;
   finReceived: boolean;
   closing: boolean;
   finSent: boolean;
@@ -82,6 +84,11 @@ export class ServerTcp {
   readonly link: Link;
   readonly conns = new Map<number, ServerConn>();
   readonly acceptQueue: number[] = [];
+  /**
+   * What the replay did with connections whose SYN has not reached this stack yet (it waits in
+   * the forwarded-packet queue): accepted them, consumed their data up to an offset.
+   */
+  readonly #early = new Map<number, { accepted: boolean; consumedTo: number }>();
   acceptWaiter: SimEvent<void> | null = null;
   /** True on the kernel that owns a working NIC. */
   transmitting = false;
@@ -96,6 +103,47 @@ export class ServerTcp {
     this.net = net;
     this.link = link;
     this.#isnSeed = isnSeed;
+  }
+
+  /** The application accepted `conn`: it leaves the listen queue. */
+  accepted(conn: number): void {
+    const i = this.acceptQueue.indexOf(conn);
+    if (i >= 0) this.acceptQueue.splice(i, 1);
+    else if (!this.conns.has(conn)) this.#earlyFor(conn).accepted = true;
+  }
+
+  /** The application consumed client data of `conn` up to stream offset `to` (a replayed recv). */
+  consumed(conn: number, to: number): void {
+    const c = this.conns.get(conn);
+    if (!c) {
+      const e = this.#earlyFor(conn);
+      e.consumedTo = Math.max(e.consumedTo, to);
+      return;
+    }
+    c.consumedTo = Math.max(c.consumedTo, to);
+    this.trimConsumed(c);
+  }
+
+  #earlyFor(conn: number): { accepted: boolean; consumedTo: number } {
+    let e = this.#early.get(conn);
+    if (!e) this.#early.set(conn, e = { accepted: false, consumedTo: 0 });
+    return e;
+  }
+
+  /** Skips requests the application already consumed (stable-buffer trim). */
+  trimConsumed(c: ServerConn): void {
+    while (c.reqConsumed < c.requests.length && c.requests[c.reqConsumed]!.off < c.consumedTo) {
+      c.reqConsumed++;
+    }
+  }
+
+  /**
+   * Whether a shadow stack can process `p` now: a SYN that opens a connection needs room in the
+   * listen queue (`network.listenBacklog`), which the replay's accept() empties.
+   */
+  canTake(p: Packet): boolean {
+    return p.kind !== "syn" || this.conns.has(p.conn) ||
+      this.acceptQueue.length < this.net.listenBacklog;
   }
 
   /** Processes a client packet (the NIC owner: for real; a secondary: a forwarded copy). */
@@ -188,6 +236,7 @@ export class ServerTcp {
       requests: [],
       reqExpected: 0,
       reqConsumed: 0,
+      consumedTo: 0,
       finReceived: false,
       closing: false,
       finSent: false,
@@ -198,6 +247,10 @@ export class ServerTcp {
     };
     if (this.transmitting) c.wireIsn = c.ownIsn;
     this.conns.set(p.conn, c);
+    const early = this.#early.get(p.conn);
+    this.#early.delete(p.conn);
+    c.consumedTo = early?.consumedTo ?? 0;
+    if (early?.accepted) return c;
     this.acceptQueue.push(p.conn);
     const w = this.acceptWaiter;
     this.acceptWaiter = null;

@@ -1,15 +1,20 @@
 /**
- * Swarm testing of FT-Linux: per seed, one or two downloads from the replicated file server with
- * one fatal fault at a random time (during the handshake, the transfer, or the takeover): a
- * fail-stop of a random component of a partition, or a detected-uncorrectable memory error in
- * the primary's memory, sometimes with a corrected bit flip too; every client is checked by
- * {@linkcode checkDownload}.
+ * Swarm testing of FT-Linux: per seed, one fatal fault at a random time (during the handshake,
+ * the transfer, or the takeover): a fail-stop of a random component of a partition, or a
+ * detected-uncorrectable memory error in the primary's memory, sometimes with a corrected bit
+ * flip too. Three seeds in four run one or two downloads from the replicated file server (every
+ * client checked by {@linkcode checkDownload}); one in four runs the Mongoose-like web server
+ * under a saturating closed-loop load with a small listen backlog, so that the secondary lags
+ * the primary and holds forwarded packets when the fault strikes (every ApacheBench connection
+ * checked by {@linkcode checkStream}).
  *
  * @module
  */
 import type { Prng } from "../sim/prng.ts";
 import { createSim, type Simulation } from "../sim/simulation.ts";
+import { startApacheBench } from "../workloads/apache_bench.ts";
 import { FILE_HEADER_BYTES, fileChunkSum, fileServer } from "../workloads/file_server.ts";
+import { mongoose } from "../workloads/mongoose.ts";
 import { ClientRouter, type TcpClient } from "../workloads/tcp_client.ts";
 import { startDownload } from "../workloads/wget.ts";
 import { createFtLinux, type FtLinux } from "./ft_linux.ts";
@@ -25,21 +30,17 @@ export interface Violation {
 }
 
 /**
- * Checks one consistent execution: every byte the client got equals what the surviving primary
- * computed at that offset, the stream is complete (nothing lost or duplicated), the file content
- * is the file, and the connection survived. Returns null or the first problem.
+ * Checks one consistent execution of a connection: every byte the client got equals what the
+ * surviving primary computed at that stream offset, the stream is complete (nothing lost or
+ * duplicated) and the connection survived. Returns null or the first problem.
  *
  * @example
  * ```ts
  * import { runSwarmSeed } from "./swarm.ts";
- * if (runSwarmSeed(3, "relaxed", "driver-reload") !== null) throw new Error("violation");
+ * if (runSwarmSeed(4, "relaxed", "driver-reload") !== null) throw new Error("violation");
  * ```
  */
-export function checkDownload(
-  sys: FtLinux,
-  client: TcpClient,
-  chunkBytes = CHUNK,
-): string | null {
+export function checkStream(sys: FtLinux, client: TcpClient): string | null {
   const survivor = sys.primary();
   if (!survivor) return "no primary survived";
   if (!client.done) return `connection did not complete (${client.received} bytes)`;
@@ -55,7 +56,26 @@ export function checkDownload(
       return `byte ${s.off}: client has chunk ${s.chunkOff}/${s.sum}, survivor computed ${c?.sum}`;
     }
   }
-  for (const c of computed) {
+  return null;
+}
+
+/**
+ * {@linkcode checkStream} for a download from the file server, and the content is the file.
+ *
+ * @example
+ * ```ts
+ * import { runSwarmSeed } from "./swarm.ts";
+ * if (runSwarmSeed(3, "relaxed", "driver-reload") !== null) throw new Error("violation");
+ * ```
+ */
+export function checkDownload(
+  sys: FtLinux,
+  client: TcpClient,
+  chunkBytes = CHUNK,
+): string | null {
+  const v = checkStream(sys, client);
+  if (v) return v;
+  for (const c of sys.primary()!.computed.get(client.id) ?? []) {
     if (c.off < FILE_HEADER_BYTES) continue;
     const i = (c.off - FILE_HEADER_BYTES) / chunkBytes;
     if (c.sum !== fileChunkSum(i)) return `file chunk ${i} differs from the file`;
@@ -84,9 +104,12 @@ export function runSwarmSeed(
   failover: string,
 ): string | null {
   const sim = createSim({ seed, trace: { window: 0 } });
-  const sys = createFtLinux(sim, { replicas: 2, commit, failover });
+  const web = sim.prng.fork("swarm-workload").bernoulli(0.25);
+  const listenBacklog = web ? sim.prng.fork("swarm-backlog").choice([1, 2, 4, 128]) : 128;
+  const sys = createFtLinux(sim, { replicas: 2, commit, failover, network: { listenBacklog } });
   const prng = sim.prng.fork("swarm");
   const router = new ClientRouter(sys.link);
+  if (web) return webSeed(sim, sys, router, prng);
   const second = prng.bernoulli(0.3);
   sys.start(
     "srv",
@@ -119,11 +142,45 @@ export function runSwarmSeed(
   return finish(sim, sys, clients);
 }
 
+/**
+ * A web-server seed: 4 workers at 2 ms a request against 16 closed-loop connections (the server
+ * saturated, the secondary behind), 240 requests; one fail-stop or machine check during the
+ * load, or later (a takeover while clients retransmit).
+ */
+function webSeed(sim: Simulation, sys: FtLinux, router: ClientRouter, prng: Prng): string | null {
+  sys.start(
+    "mongoose",
+    mongoose({ workers: 4, pageBytes: 10_000, serviceNs: 2_000_000, queueLength: 4 }),
+  );
+  const ab = startApacheBench(sim, sys.link, router, {
+    concurrency: 16,
+    requestBytes: 100,
+    rtoMinNs: 2e8,
+    rtoMaxNs: 6e10,
+    maxRequests: 240,
+  });
+  const failNs = prng.bernoulli(0.8) ? prng.int(130_000) * 1_000 : prng.int(4_000) * 1_000_000;
+  if (prng.bernoulli(0.2)) {
+    const addr = sys.threadAddress(sys.kernels[0]!, "mongoose");
+    sim.schedule(failNs, () => sys.machine.flipMemoryBits(addr, [3, 17]));
+  } else {
+    const p = sys.partitions[prng.bernoulli(0.25) ? 1 : 0]!;
+    const target = prng.choice([...p.components].filter((c) => !c.startsWith("socket")));
+    sim.schedule(failNs, () => sys.machine.failStop(target, "swarm"));
+  }
+  return finish(sim, sys, ab.clients, checkStream);
+}
+
 /** Runs the seed to its end and checks every client. */
-function finish(sim: Simulation, sys: FtLinux, clients: TcpClient[]): string | null {
+function finish(
+  sim: Simulation,
+  sys: FtLinux,
+  clients: TcpClient[],
+  check: (sys: FtLinux, c: TcpClient) => string | null = checkDownload,
+): string | null {
   sim.run({ untilNs: 120e9 });
   for (const c of clients) {
-    const v = checkDownload(sys, c);
+    const v = check(sys, c);
     if (v) return `client ${c.id}: ${v}`;
   }
   return null;
