@@ -21,6 +21,7 @@ export * from "./trial.ts";
 export * from "./shard.ts";
 export * from "./results_file.ts";
 export * from "./run_campaign.ts";
+export * from "./run_each.ts";
 export * from "./merge.ts";
 export * from "./replay.ts";
 export * from "./read_results.ts";

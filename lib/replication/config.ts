@@ -138,6 +138,7 @@ export const ftLinuxConfigSchema = z.object({
    * of the factor (mean 1) a thread's `compute()` takes. Calibrated with the replay costs: the
    * flat loss of PBZIP2 at large blocks (0.80 at 50 KB) comes from it, since the secondary
    * replays sections in the primary's order and waits for whichever thread ran slower here.
+   * A workload may give its own for its calls (Mongoose's requests: `serviceSigma`).
    */
   computeSigma: z.number().min(0).max(1).default(0.06),
   /** Multithreading determinism: schedule replication or deterministic logical time. */

@@ -98,9 +98,8 @@ export class Kernel {
    * shape `sigma` (default `computeSigma`; a workload may give its own).
    */
   computeNs(ns: number, sigma = this.config.computeSigma): number {
-    const s = sigma;
-    if (s === 0 || ns <= 0) return ns;
-    return Math.round(ns * this.#cpuPrng.lognormal(-s * s / 2, s));
+    if (sigma === 0 || ns <= 0) return ns;
+    return Math.round(ns * this.#cpuPrng.lognormal(-sigma * sigma / 2, sigma));
   }
 
   /** True until the replica halted. */
