@@ -7,9 +7,9 @@
  * {@linkcode FtLinuxConfig}.
  *
  * Calibrated (not in the paper): the replay tick, the receiver wake-up distribution
- * (`ring.wakeMedianNs`, `ring.wakeSigma`, `ring.wakeLoadFactor`) and `computeSigma`, fitted
- * together to PBZIP2 at 50 and 10 KB blocks; the takeover step costs other than the NIC driver
- * load; see notebooks/02_ftlinux.ipynb for what each was fitted to.
+ * (`ring.wakeMedianNs`, `ring.wakeSigma`, `ring.wakeLoadFactor`), `computeSigma` and
+ * `computeTauNs`, fitted together to PBZIP2 at 10, 50 and 100 KB blocks; the takeover step costs
+ * other than the NIC driver load; see notebooks/02_ftlinux.ipynb for what each was fitted to.
  *
  * @module
  */
@@ -34,7 +34,7 @@ const ringSchema = z.object({
   /** Receiver cost of handling one message (copy to the replay queues). */
   handleNs: durationNs.default(300),
   /** Median cost of `wake_up_process()` on an idle partition (calibrated, see replay.tickNs). */
-  wakeMedianNs: durationNs.default(1_000),
+  wakeMedianNs: durationNs.default(500),
   /** Log-normal shape of the wake-up cost (calibrated). */
   wakeSigma: z.number().min(0).max(4).default(1.2),
   /** Growth of the wake-up cost with run-queue load (runnable threads per core, calibrated). */
@@ -57,9 +57,10 @@ const replaySchema = z.object({
   spinYields: z.boolean().default(true),
   /**
    * ... then it sleeps one scheduler tick per retry. Calibrated together with the wake-up cost
-   * and `computeSigma` to PBZIP2 (0.80 at 50 KB and 0.58 at 10 KB blocks, ft-linux.md section 6).
+   * and `computeSigma` to PBZIP2 (0.80 at 50 KB and 0.58 at 10 KB blocks, ft-linux.md section 6):
+   * far below a real tick (1-4 ms), it stands for the sleeper being woken when its turn comes.
    */
-  tickNs: durationNs.default(10_000),
+  tickNs: durationNs.default(5_000),
   /** Checksum of sent/received data (software CRC, per byte; calibrated: 0.85 for the download). */
   checksumNsPerByte: z.number().min(0).max(1000).default(3.6),
   /** Deterministic logical time: the shepherd's sampling period ([P]: 20 us). */
@@ -134,13 +135,22 @@ export const ftLinuxConfigSchema = z.object({
   /** NUMA nodes per partition (default: the machine's nodes / max(2, replicas)). */
   nodesPerPartition: z.number().int().min(1).optional(),
   /**
-   * Variation of computation times, independent per replica and per call: the log-normal sigma
-   * of the factor (mean 1) a thread's `compute()` takes. Calibrated with the replay costs: the
-   * flat loss of PBZIP2 at large blocks (0.80 at 50 KB) comes from it, since the secondary
-   * replays sections in the primary's order and waits for whichever thread ran slower here.
-   * A workload may give its own for its calls (Mongoose's requests: `serviceSigma`).
+   * Variation of a thread's speed, independent per replica: the log-normal sigma of the factor
+   * (mean 1) by which its `compute()` calls take longer or shorter than nominal. Calibrated with
+   * the replay costs: the loss of PBZIP2 at large blocks (0.80 at 50 and 100 KB) comes from it,
+   * since the secondary replays sections in the primary's order and waits for whichever thread
+   * runs slower there. Work that repeats less closely adds its own per-call variation
+   * (Mongoose: `serviceSigma`).
    */
-  computeSigma: z.number().min(0).max(1).default(0.06),
+  computeSigma: z.number().min(0).max(1).default(0.05),
+  /**
+   * Correlation time of a thread's speed on its replica: the factor drifts as an
+   * Ornstein-Uhlenbeck process in log space (memory placement, sharing a Piledriver module with a
+   * busy neighbour and turbo states persist for a while); 0 draws it afresh for every call.
+   * Calibrated with `computeSigma`: with 0, the pieces of a large block average out and PBZIP2
+   * at 100 KB keeps up (0.96 against the paper's 0.80).
+   */
+  computeTauNs: durationNs.default(100_000_000),
   /** Multithreading determinism: schedule replication or deterministic logical time. */
   mode: z.enum(["schedule", "logical-time"]).default("schedule"),
   /** Output commit: relaxed (FT-Linux), strict, or the negative control none. */

@@ -3,6 +3,11 @@
  * It ships messages to the other replicas, applies the output-commit policy to sends, reads its
  * application memory through ECC (bit flips), and halts (fail-stop) when its partition fails.
  *
+ * Packets: on the primary a client packet goes through the netfilter hook (a copy to every
+ * secondary's ring) and then to its own stack; on a secondary a forwarded copy joins the
+ * forwarded-packet queue, which feeds its stack in order as far as the listen backlog allows
+ * (see {@linkcode Kernel.drainForwarded}); the takeover drains what is left.
+ *
  * @module
  */
 import type { Machine } from "../machine/machine.ts";
@@ -20,6 +25,12 @@ import { type Chunk, SEND_BUFFER_BYTES, type ServerConn, ServerTcp } from "./ser
 
 /** IP and TCP header bytes of a packet (with the timestamp option). */
 const PACKET_HEADER_BYTES = 52;
+
+/** A thread's speed on its replica (log of the factor, and when it was last advanced; -1: never). */
+export interface ThreadSpeed {
+  log: number;
+  atNs: number;
+}
 
 /** Role of a replica. */
 export type Role = "primary" | "secondary" | "halted";
@@ -94,12 +105,32 @@ export class Kernel {
   }
 
   /**
-   * How long `ns` of nominal computation takes here this time: log-normal with mean `ns` and
-   * shape `sigma` (default `computeSigma`; a workload may give its own).
+   * How long `ns` of nominal computation by a thread takes here now: `ns` times the thread's
+   * speed factor on this replica (log-normal, mean 1, shape `computeSigma`; drawn afresh per call
+   * when `computeTauNs` is 0, otherwise an Ornstein-Uhlenbeck process in log space with that
+   * correlation time, whose state `speed` the thread keeps), times the work's own variation
+   * (log-normal, mean 1, shape `workSigma`, drawn per call).
    */
-  computeNs(ns: number, sigma = this.config.computeSigma): number {
-    if (sigma === 0 || ns <= 0) return ns;
-    return Math.round(ns * this.#cpuPrng.lognormal(-sigma * sigma / 2, sigma));
+  computeNs(ns: number, workSigma = 0, speed?: ThreadSpeed): number {
+    if (ns <= 0) return ns;
+    const { computeSigma: s, computeTauNs: tau } = this.config;
+    let f = 1;
+    if (s > 0 && (tau === 0 || !speed)) f = this.#cpuPrng.lognormal(-s * s / 2, s);
+    else if (s > 0 && speed) f = Math.exp(this.#speedLog(speed, s, tau) - s * s / 2);
+    if (workSigma > 0) f *= this.#cpuPrng.lognormal(-workSigma * workSigma / 2, workSigma);
+    return f === 1 ? ns : Math.round(ns * f);
+  }
+
+  /** Advances a thread's log speed to now (exact OU transition) and returns it. */
+  #speedLog(speed: ThreadSpeed, s: number, tau: number): number {
+    const now = this.sim.now;
+    if (speed.atNs < 0) speed.log = this.#cpuPrng.normal(0, s);
+    else {
+      const a = Math.exp(-(now - speed.atNs) / tau);
+      speed.log = speed.log * a + Math.sqrt(1 - a * a) * this.#cpuPrng.normal(0, s);
+    }
+    speed.atNs = now;
+    return speed.log;
   }
 
   /** True until the replica halted. */

@@ -49,11 +49,12 @@ export interface MongooseRunOptions {
 export const MONGOOSE_SERVICE_NS = 10_000_000;
 
 /**
- * Log-normal shape of a request's CPU time on each replica (calibrated to the heavy-load point,
- * 0.60 of baseline in [P]: seeds 1-3 give 0.57-0.59). Compression repeats more closely
- * (`computeSigma` 0.06, fitted to PBZIP2); with 0.06 here the heavy point is about 0.73.
+ * Log-normal shape of a request's own variation on each replica, on top of the thread's speed
+ * (`computeSigma`), calibrated to the heavy-load point (0.60 of baseline in [P]: seeds 1-3 give
+ * 0.59). Compression repeats more closely (no variation of its own); with none here the heavy
+ * point is about 0.8.
  */
-export const MONGOOSE_SERVICE_SIGMA = 0.11;
+export const MONGOOSE_SERVICE_SIGMA = 0.09;
 
 /** One Mongoose measurement. */
 export interface MongoosePoint {

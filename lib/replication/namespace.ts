@@ -63,6 +63,8 @@ export class FtThread {
   wait: Wait | null = null;
   /** Checksum perturbation from an undetected memory error (0 = healthy). */
   poison = 0;
+  /** This thread's speed on its replica (`computeTauNs` > 0). */
+  readonly speed = { log: 0, atNs: -1 };
 
   constructor(tid: string, ns: FtNamespace) {
     this.tid = tid;
@@ -71,12 +73,12 @@ export class FtThread {
 
   /**
    * Runs `ns` of computation on a core of this replica's partition. The time actually taken
-   * varies per call and per replica (log-normal shape `sigma`, default the config's
-   * `computeSigma`: caches, memory placement, interrupts), so the replicas' threads reach their
-   * sections in different orders.
+   * varies per replica (`computeSigma`, `computeTauNs`: caches, memory placement, interrupts),
+   * and by `workSigma` per call for work that repeats less closely, so the replicas' threads
+   * reach their sections in different orders.
    */
-  *compute(ns: number, sigma?: number): FtGen {
-    yield* this.ns.cores.run(this.ns.kernel.computeNs(ns, sigma));
+  *compute(ns: number, workSigma = 0): FtGen {
+    yield* this.ns.cores.run(this.ns.kernel.computeNs(ns, workSigma, this.speed));
     this.ns.kernel.touchMemory(this);
   }
 
