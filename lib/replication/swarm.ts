@@ -124,22 +124,37 @@ export function runSwarmSeed(
     startDownload(sim, sys.link, router, { binNs: 1e9, rtoMinNs: 2e8, rtoMaxNs: 6e10 });
   const clients = [dl().client];
   if (second) sim.schedule(prng.int(3_000_000) * 2_000, () => clients.push(dl().client));
-  const failNs = failureTime(prng);
   const addr = sys.threadAddress(sys.kernels[0]!, "srv");
+  // A single-bit error (corrected) on top of a fail-stop; never on the word of a double flip:
+  // three flipped bits are undetected corruption, outside FT-Linux's fault model (two replicas
+  // cannot mask it).
+  if (scheduleFatalFault(sim, sys, prng, failureTime(prng), addr) && prng.bernoulli(0.3)) {
+    sim.schedule(prng.int(6_000_000), () => sys.machine.flipMemoryBits(addr, [5]));
+  }
+  return finish(sim, sys, clients);
+}
+
+/**
+ * Schedules the one fatal fault at `failNs`: in one run out of five a detected-uncorrectable
+ * error (two bits flipped in the primary's word at `addr`, a machine check when read), otherwise
+ * a fail-stop of a random component of the primary's partition (of a secondary's in one run out
+ * of four). Returns true for a fail-stop.
+ */
+function scheduleFatalFault(
+  sim: Simulation,
+  sys: FtLinux,
+  prng: Prng,
+  failNs: number,
+  addr: number,
+): boolean {
   if (prng.bernoulli(0.2)) {
-    // Detected-uncorrectable: two bits flipped, a machine check when the primary reads the word.
     sim.schedule(failNs, () => sys.machine.flipMemoryBits(addr, [3, 17]));
-    return finish(sim, sys, clients);
+    return false;
   }
   const p = sys.partitions[prng.bernoulli(0.25) ? 1 : 0]!;
   const target = prng.choice([...p.components].filter((c) => !c.startsWith("socket")));
   sim.schedule(failNs, () => sys.machine.failStop(target, "swarm"));
-  // A single-bit error (corrected) on top; never on the word of a double flip: three flipped
-  // bits are undetected corruption, outside FT-Linux's fault model (two replicas cannot mask it).
-  if (prng.bernoulli(0.3)) {
-    sim.schedule(prng.int(6_000_000), () => sys.machine.flipMemoryBits(addr, [5]));
-  }
-  return finish(sim, sys, clients);
+  return true;
 }
 
 /**
@@ -160,14 +175,7 @@ function webSeed(sim: Simulation, sys: FtLinux, router: ClientRouter, prng: Prng
     maxRequests: 240,
   });
   const failNs = prng.bernoulli(0.8) ? prng.int(130_000) * 1_000 : prng.int(4_000) * 1_000_000;
-  if (prng.bernoulli(0.2)) {
-    const addr = sys.threadAddress(sys.kernels[0]!, "mongoose");
-    sim.schedule(failNs, () => sys.machine.flipMemoryBits(addr, [3, 17]));
-  } else {
-    const p = sys.partitions[prng.bernoulli(0.25) ? 1 : 0]!;
-    const target = prng.choice([...p.components].filter((c) => !c.startsWith("socket")));
-    sim.schedule(failNs, () => sys.machine.failStop(target, "swarm"));
-  }
+  scheduleFatalFault(sim, sys, prng, failNs, sys.threadAddress(sys.kernels[0]!, "mongoose"));
   return finish(sim, sys, ab.clients, checkStream);
 }
 
