@@ -13,6 +13,7 @@
 import type { Machine } from "../machine/machine.ts";
 import type { SimEvent } from "../sim/event.ts";
 import type { Prng } from "../sim/prng.ts";
+import { Deque } from "../sim/_deque.ts";
 import type { Simulation } from "../sim/simulation.ts";
 import type { FtLinuxConfig } from "./config.ts";
 import { CorePool } from "./core_pool.ts";
@@ -69,10 +70,9 @@ export class Kernel {
   readonly #rxQueue: CorePool;
   /**
    * Forwarded packets this secondary's stack has not processed yet, oldest first, with the ring
-   * slots they still hold (`#forwardedHead` is the next one).
+   * slots they still hold.
    */
-  readonly #forwarded: { pkt: Packet; slots: number }[] = [];
-  #forwardedHead = 0;
+  readonly #forwarded = new Deque<{ pkt: Packet; slots: number }>();
   /** Variation of computation times on this replica (its own stream). */
   readonly #cpuPrng: Prng;
   readonly #acks = new Map<
@@ -115,8 +115,11 @@ export class Kernel {
     if (ns <= 0) return ns;
     const { computeSigma: s, computeTauNs: tau } = this.config;
     let f = 1;
-    if (s > 0 && (tau === 0 || !speed)) f = this.#cpuPrng.lognormal(-s * s / 2, s);
-    else if (s > 0 && speed) f = Math.exp(this.#speedLog(speed, s, tau) - s * s / 2);
+    if (s > 0) {
+      f = tau > 0 && speed
+        ? Math.exp(this.#speedLog(speed, s, tau) - s * s / 2)
+        : this.#cpuPrng.lognormal(-s * s / 2, s);
+    }
     if (workSigma > 0) f *= this.#cpuPrng.lognormal(-workSigma * workSigma / 2, workSigma);
     return f === 1 ? ns : Math.round(ns * f);
   }
@@ -326,30 +329,23 @@ export class Kernel {
    * established with the old primary, the backlog only bounds new ones.
    */
   drainForwarded(all: boolean): void {
-    const q = this.#forwarded;
-    while (this.#forwardedHead < q.length) {
-      const f = q[this.#forwardedHead]!;
+    for (let f = this.#forwarded.peek(); f; f = this.#forwarded.peek()) {
       if (!all && !this.tcp.canTake(f.pkt)) break;
-      this.#forwardedHead++;
+      this.#forwarded.shift();
       this.tcp.receive(f.pkt);
       this.ring.free(f.slots);
-    }
-    if (this.#forwardedHead > 1024 && this.#forwardedHead * 2 > q.length) {
-      q.splice(0, this.#forwardedHead);
-      this.#forwardedHead = 0;
     }
   }
 
   /** Forwarded packets waiting for this kernel's stack. */
   get forwardedBacklog(): number {
-    return this.#forwarded.length - this.#forwardedHead;
+    return this.#forwarded.length;
   }
 
   /** recv() of a live replica: the next request from the stable buffer, or null at FIN. */
   *recvLive(conn: number): FtGen<unknown> {
     const c = this.tcp.conns.get(conn);
     for (let i = 0; c && i < 1_000_000; i++) {
-      this.tcp.trimConsumed(c);
       if (c.requests.length > c.reqConsumed) return c.requests[c.reqConsumed++];
       if (c.finReceived) return null;
       c.waiter = this.sim.event<void>();

@@ -17,7 +17,7 @@
 import type { SimEvent } from "../sim/event.ts";
 import type { Yieldable } from "../sim/process.ts";
 import { CorePool } from "./core_pool.ts";
-import type { Kernel } from "./kernel.ts";
+import type { Kernel, ThreadSpeed } from "./kernel.ts";
 import type { KernelMessage, LogEntry } from "./messages.ts";
 
 /** The generator type of thread code. */
@@ -64,7 +64,7 @@ export class FtThread {
   /** Checksum perturbation from an undetected memory error (0 = healthy). */
   poison = 0;
   /** This thread's speed on its replica (`computeTauNs` > 0). */
-  readonly speed = { log: 0, atNs: -1 };
+  readonly speed: ThreadSpeed = { log: 0, atNs: -1 };
 
   constructor(tid: string, ns: FtNamespace) {
     this.tid = tid;

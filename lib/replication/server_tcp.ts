@@ -263,6 +263,7 @@ export class ServerTcp {
     if (off === c.reqExpected) {
       c.requests.push({ off, len: p.len, body: p.body });
       c.reqExpected += p.len;
+      this.trimConsumed(c);
       this.#wake(c);
     }
     if (this.transmitting) this.#ctl(c, "ack");
